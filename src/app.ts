@@ -1,0 +1,51 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { Db } from './db/create-db';
+import type { Config } from './platform/config';
+import { registerWeb, type NavItem, type RouteRecord } from './platform/web';
+import { adminRoutes } from './features/admin/admin.routes';
+import { authRoutes } from './features/auth/auth.routes';
+import { childrenRoutes } from './features/children/children.routes';
+import { homeRoutes } from './features/home/home.routes';
+
+export type BuildAppDeps = { db: Db; config: Config; now?: () => Date };
+
+const navigation: NavItem[] = [
+  { href: '/', text: 'Home', scope: 'home.view' },
+  { href: '/children', text: 'Children', scope: 'child.read' },
+  { href: '/admin/users', text: 'People', scope: 'admin.users' },
+  { href: '/admin/partnership', text: 'Partnership', scope: 'admin.partnership' },
+  { href: '/admin/audit', text: 'Audit log', scope: 'audit.read' },
+];
+
+export type BeaconApp = FastifyInstance & { beaconRoutes: RouteRecord[] };
+
+/** The composition root: platform first, then every feature. Never listens. */
+export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
+  const { db, config } = deps;
+  const app = Fastify({
+    trustProxy: config.trustProxy,
+    logger: {
+      level: config.logLevel,
+      redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+    },
+    genReqId: () => crypto.randomUUID(),
+  });
+  const routes: RouteRecord[] = [];
+  const appDeps = { db, config, now: deps.now ?? (() => new Date()) };
+  await registerWeb(app, { ...appDeps, navigation }, routes);
+
+  app.get('/health', { config: { access: 'public' } }, async (_req, reply) => {
+    await sql`select 1`.execute(db);
+    return reply.send({ status: 'ok' });
+  });
+
+  await app.register(async (scope) => {
+    await authRoutes(scope, appDeps);
+    await homeRoutes(scope, appDeps);
+    await childrenRoutes(scope, appDeps);
+    await adminRoutes(scope, appDeps);
+  });
+  await app.ready();
+  return Object.assign(app, { beaconRoutes: routes });
+}

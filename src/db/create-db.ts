@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import type { Database } from './schema';
+
+export type Db = Kysely<Database>;
+
+export type DbConfig = {
+  /** unset: embedded PGlite in dataDir; `memory://`: in-memory PGlite; `postgres://...`: a server. */
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+};
+
+export type DbHandle = {
+  db: Db;
+  dialect: 'pglite' | 'postgres';
+  describe: string;
+  close(): Promise<void>;
+};
+
+/** The embedded database is open in another process: the caller should stop, not wait. */
+export class DatabaseInUse extends Error {}
+
+const DATE_OID = 1082;
+const INT8_OID = 20;
+// Dates stay ISO strings (YYYY-MM-DD) as the domain uses them; bigints fit in a number here.
+const parsers = { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) };
+
+export async function createDb(config: DbConfig): Promise<DbHandle> {
+  const url = config.databaseUrl;
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      types: { getTypeParser: ((oid: number, format?: string) =>
+        (parsers as Record<number, (v: string) => unknown>)[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const safe = new URL(url);
+    return { db, dialect: 'postgres', describe: `PostgreSQL at ${safe.host}${safe.pathname}`, close: () => db.destroy() };
+  }
+  if (url && url !== 'memory://') {
+    throw new Error(`DATABASE_URL must be unset, memory:// or postgres://…; got a value starting "${url.slice(0, 12)}"`);
+  }
+  if (url === 'memory://') {
+    const pglite = await PGlite.create({ parsers });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    return { db, dialect: 'pglite', describe: 'in-memory PGlite', close: () => db.destroy() };
+  }
+  const dataDir = path.resolve(config.dataDir ?? './data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const release = takeDataDirLock(dataDir);
+  try {
+    const pglite = await PGlite.create({ dataDir: path.join(dataDir, 'pglite'), parsers });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    return {
+      db,
+      dialect: 'pglite',
+      describe: `embedded PGlite in ${dataDir}`,
+      close: async () => { await db.destroy(); release(); },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+/**
+ * PGlite has no locking of its own: two processes on one data directory would corrupt it.
+ * A lock file holding the owner's pid keeps a second process out; a stale one (dead pid) is taken over.
+ */
+function takeDataDirLock(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, 'beacon.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      const onExit = () => fs.rmSync(lockFile, { force: true });
+      process.once('exit', onExit);
+      return () => { process.off('exit', onExit); fs.rmSync(lockFile, { force: true }); };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(fs.readFileSync(lockFile, 'utf8'));
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new DatabaseInUse(
+          `The embedded database in ${dataDir} is in use by another Beacon process (pid ${pid}), ` +
+          'usually the server started by npm start. Stop it first, or run Beacon on a PostgreSQL server (DATABASE_URL).');
+      }
+      fs.rmSync(lockFile, { force: true });
+    }
+  }
+  throw new DatabaseInUse(`Could not take the lock on the embedded database in ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,100 @@
+import type { Db } from '../create-db';
+import { addAgency } from '../../features/agencies/agencies.service';
+import { addPartnership, setChildPopulation } from '../../features/partnerships/partnerships.service';
+import { addUser } from '../../features/users/users.service';
+import type { Role } from '../../platform/permissions';
+import { generateChildren } from './generator';
+
+/**
+ * The demo partnership a newcomer sees after `npm start`. Like the CLI, the seed stands above the
+ * features and uses their services, so the demo obeys the same rules as real data.
+ */
+
+export const DEMO_PASSWORD = 'northmere-demo-password';
+/** Every demo account shares this authenticator key: it is printed, so it protects nothing real. */
+export const DEMO_TOTP_SECRET = 'BEACONDEMOMFAKEYFORDEMOUSERSONLY';
+export const DEMO_LA_CODE = '990';
+export const SECOND_LA_CODE = '991';
+
+const AGENCIES = [
+  { key: 'council', name: 'Northmere Council', type: 'local_authority', emailDomains: 'northmere.gov.uk' },
+  { key: 'police', name: 'Northmere and Eastholm Police', type: 'police', emailDomains: 'nep.police.uk' },
+  { key: 'icb', name: 'Northmere Integrated Care Board', type: 'health', emailDomains: 'nhs.net' },
+  { key: 'trust', name: 'Northmere Hospitals NHS Foundation Trust', type: 'health', emailDomains: 'nhs.net' },
+  { key: 'school', name: 'Riverside Academy', type: 'education', emailDomains: 'riverside.sch.uk' },
+] as const;
+
+type DemoUser = { email: string; name: string; agency: (typeof AGENCIES)[number]['key']; roles: Role[]; alsoSecond?: boolean };
+
+export const DEMO_USERS: DemoUser[] = [
+  { email: 'admin@northmere.gov.uk', name: 'Priya Shah', agency: 'council', roles: ['partnership_admin'], alsoSecond: true },
+  { email: 'business.manager@northmere.gov.uk', name: 'Helen Ward', agency: 'council', roles: ['business_manager'] },
+  { email: 'social.worker@northmere.gov.uk', name: 'Sam Okoro', agency: 'council', roles: ['social_worker'] },
+  { email: 'team.manager@northmere.gov.uk', name: 'Joanne Fletcher', agency: 'council', roles: ['team_manager'] },
+  { email: 'mash.police@nep.police.uk', name: 'DC Mark Ellis', agency: 'police', roles: ['mash_officer'], alsoSecond: true },
+  { email: 'mash.health@nhs.net', name: 'Nadia Rahman', agency: 'trust', roles: ['mash_officer'] },
+  { email: 'mash.education@riverside.sch.uk', name: 'Tom Barker', agency: 'school', roles: ['mash_officer'] },
+  { email: 'analyst@northmere.gov.uk', name: 'Li Wei', agency: 'council', roles: ['data_analyst'], alsoSecond: true },
+  { email: 'trainer@northmere.gov.uk', name: 'Grace Adeyemi', agency: 'council', roles: ['trainer'] },
+  { email: 'auditor@nhs.net', name: 'Dr Ruth Carter', agency: 'icb', roles: ['auditor'] },
+  { email: 'practitioner@riverside.sch.uk', name: 'Emma Collins', agency: 'school', roles: ['practitioner'] },
+];
+
+export type SeedResult = { partnershipId: number; children: number; users: number; signInText: string };
+
+export async function seedDemo(db: Db, opts: { children?: number; today?: string } = {}): Promise<SeedResult> {
+  const today = opts.today ?? new Date().toISOString().slice(0, 10);
+  const main = await addPartnership(db, { laCode: DEMO_LA_CODE, name: 'Northmere Safeguarding Children Partnership' });
+  const second = await addPartnership(db, { laCode: SECOND_LA_CODE, name: 'Eastholm Safeguarding Children Partnership' });
+  await setChildPopulation(db, main.id, { childPopulation: 61_500 });
+  await setChildPopulation(db, main.id, { childPopulation: 60_900, year: 2023 });
+  await setChildPopulation(db, main.id, { childPopulation: 61_200, year: 2024 });
+  await setChildPopulation(db, main.id, { childPopulation: 61_500, year: 2025 });
+  await setChildPopulation(db, second.id, { childPopulation: 38_200 });
+
+  const agencyIds = new Map<string, number>();
+  for (const a of AGENCIES) agencyIds.set(a.key, (await addAgency(db, main.id, a)).id);
+  await addAgency(db, second.id, { name: 'Eastholm Council', type: 'local_authority', emailDomains: 'eastholm.gov.uk' });
+  await addAgency(db, second.id, AGENCIES[1]);
+  await addAgency(db, second.id, AGENCIES[0]);
+
+  for (const u of DEMO_USERS) {
+    const { id } = await addUser(db, main.id, { ...u, agencyId: agencyIds.get(u.agency), password: DEMO_PASSWORD });
+    if (u.alsoSecond) await addUser(db, second.id, { ...u, agencyId: agencyIds.get(u.agency) });
+    await db.updateTable('app_user').set({ mfa_secret: DEMO_TOTP_SECRET, mfa_enrolled_at: new Date() }).where('id', '=', id).execute();
+  }
+
+  const count = opts.children ?? 400;
+  const rows = (p: number, la: string, n: number, seed: number) => generateChildren({ count: n, seed, laCode: la, today }).map((c) => ({
+    partnership_id: p, la_child_id: c.laChildId, upn: c.upn, nhs_number: c.nhsNumber, first_name: c.firstName, last_name: c.lastName,
+    date_of_birth: c.dateOfBirth, expected_birth_date: c.expectedBirthDate, sex: c.sex, ethnicity: c.ethnicity, postcode: c.postcode, locality: c.locality,
+  }));
+  for (const batch of chunks(rows(main.id, DEMO_LA_CODE, count, 1), 500)) await db.insertInto('child').values(batch).execute();
+  for (const batch of chunks(rows(second.id, SECOND_LA_CODE, Math.ceil(count / 4), 2), 500)) await db.insertInto('child').values(batch).execute();
+
+  return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
+}
+
+/** Seeds only a database with no partnership yet: the first `npm start`, never a live system. */
+export async function seedDemoIfEmpty(db: Db, opts: { children?: number } = {}): Promise<SeedResult | null> {
+  const any = await db.selectFrom('partnership').select('id').limit(1).executeTakeFirst();
+  if (any) return null;
+  return seedDemo(db, opts);
+}
+
+export function demoSignInText(): string {
+  const lines = [
+    '',
+    'Demo partnership: Northmere Safeguarding Children Partnership (LA code 990)',
+    `Sign in at /sign-in with any of these, password "${DEMO_PASSWORD}":`,
+    ...DEMO_USERS.map((u) => `  ${u.email.padEnd(36)} ${u.roles.join(', ')}`),
+    `Authenticator key for every demo account: ${DEMO_TOTP_SECRET}`,
+    'Or print the current 6-digit code with: npx beacon demo code',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../platform/deps';
+import { NotFound } from '../../platform/errors';
+import { findChildById, searchChildren } from './children.service';
+
+export async function childrenRoutes(app: FastifyInstance, { db }: AppDeps) {
+  app.get('/children', { config: { access: 'child.read' } }, async (req, reply) => {
+    const q = String((req.query as { q?: string }).q ?? '').slice(0, 100);
+    const p = req.partnership!;
+    let results = null;
+    if (q.trim()) {
+      results = await searchChildren(db, p.partnershipId, q);
+      // A search that returns children is a look at their records: logged with the ids it showed.
+      await req.audit({ action: 'child.search', recordType: 'child', detail: { results: results.length, ids: results.map((c) => c.id) } });
+    }
+    return reply.view('children/views/search.njk', { title: 'Find a child', q, results });
+  });
+
+  app.get('/children/:childId', { config: { access: 'child.read' } }, async (req, reply) => {
+    const { childId } = req.params as { childId: string };
+    const child = await findChildById(db, req.partnership!.partnershipId, childId);
+    if (!child) throw new NotFound('No such child', 'child', childId);
+    await req.audit({ action: 'child.read', recordType: 'child', recordId: child.id });
+    return reply.view('children/views/child.njk', { title: `${child.first_name} ${child.last_name}`, child });
+  });
+}

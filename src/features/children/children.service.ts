@@ -1,0 +1,1 @@
+export { findChildById, findChildByLaChildId, searchChildren, countChildren } from './children.repository';

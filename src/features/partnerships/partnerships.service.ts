@@ -1,0 +1,35 @@
+import type { Db } from '../../db/create-db';
+import { NotFound, ValidationFailed, fieldErrors } from '../../platform/errors';
+import * as repo from './partnerships.repository';
+import { childPopulation, newPartnership } from './partnerships.schema';
+
+export type { Partnership } from './partnerships.repository';
+export const { listPartnerships, findPartnershipByLaCode, findPartnershipById, listChildPopulations } = repo;
+
+export async function addPartnership(db: Db, input: unknown) {
+  const parsed = newPartnership.safeParse(input);
+  if (!parsed.success) throw new ValidationFailed(fieldErrors(parsed.error.issues));
+  if (await repo.findPartnershipByLaCode(db, parsed.data.laCode)) {
+    throw new ValidationFailed([{ field: 'laCode', message: `A partnership with LA code ${parsed.data.laCode} already exists` }]);
+  }
+  return repo.insertPartnership(db, parsed.data.laCode, parsed.data.name);
+}
+
+/** Sets the child population (0-17) for one year, or for every year when no year is given. */
+export async function setChildPopulation(db: Db, partnershipId: number, input: unknown) {
+  const parsed = childPopulation.safeParse(input);
+  if (!parsed.success) throw new ValidationFailed(fieldErrors(parsed.error.issues));
+  const { year, childPopulation: n } = parsed.data;
+  if (!(await repo.findPartnershipById(db, partnershipId))) throw new NotFound('No such partnership');
+  if (year === undefined) await repo.setChildPopulationForAllYears(db, partnershipId, n);
+  else await repo.upsertChildPopulation(db, partnershipId, year, n);
+}
+
+/** The population for a year: that year's figure, else the latest year before it, else the default. */
+export async function childPopulationFor(db: Db, partnershipId: number, year: number): Promise<number | null> {
+  const row = await db.selectFrom('partnership_child_population').select('child_population')
+    .where('partnership_id', '=', partnershipId).where('year', '<=', year).orderBy('year', 'desc').limit(1).executeTakeFirst();
+  if (row) return row.child_population;
+  const p = await repo.findPartnershipById(db, partnershipId);
+  return p?.default_child_population ?? null;
+}

@@ -1,0 +1,18 @@
+import type { FieldError } from './errors';
+
+export type FormErrors = {
+  /** Items for govukErrorSummary, each linking to its field. */
+  summary: { text: string; href: string }[];
+  /** errorMessage for each field's component, by field name. */
+  fields: Record<string, { text: string }>;
+};
+
+/** The error summary pattern: field `agencyId` links to `#agencyId` unless the form maps it elsewhere. */
+export function formErrors(errors: FieldError[], ids: Record<string, string> = {}): FormErrors {
+  const fields: FormErrors['fields'] = {};
+  const summary = errors.map((e) => {
+    fields[e.field] = { text: e.message };
+    return { text: e.message, href: `#${ids[e.field] ?? e.field}` };
+  });
+  return { summary, fields };
+}

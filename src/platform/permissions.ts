@@ -1,0 +1,93 @@
+/**
+ * Named scopes granted through roles. A route declares the one scope it needs; nothing is allowed
+ * by default. Later features add their scopes here, with the roles that hold them.
+ */
+export const SCOPES = [
+  'home.view',
+  'child.read',
+  'child.write',
+  'mash.respond',
+  'frontdoor.screen',
+  'return.import',
+  'return.export',
+  'dashboard.view',
+  'indicator.drilldown',
+  'report.publish',
+  'assurance.manage',
+  'assurance.contribute',
+  'training.book',
+  'training.manage',
+  'admin.users',
+  'admin.partnership',
+  'audit.read',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const ROLES = {
+  partnership_admin: {
+    label: 'Partnership administrator',
+    scopes: ['home.view', 'admin.users', 'admin.partnership', 'audit.read', 'dashboard.view'],
+  },
+  business_manager: {
+    label: 'Business manager',
+    scopes: ['home.view', 'dashboard.view', 'report.publish', 'assurance.manage', 'training.manage'],
+  },
+  social_worker: {
+    label: 'Social worker',
+    scopes: ['home.view', 'child.read', 'child.write', 'frontdoor.screen', 'dashboard.view'],
+  },
+  team_manager: {
+    label: 'Team manager',
+    scopes: ['home.view', 'child.read', 'child.write', 'frontdoor.screen', 'dashboard.view', 'indicator.drilldown'],
+  },
+  mash_officer: {
+    label: 'MASH agency officer',
+    scopes: ['home.view', 'mash.respond'],
+  },
+  data_analyst: {
+    label: 'Data analyst',
+    scopes: ['home.view', 'return.import', 'return.export', 'dashboard.view', 'indicator.drilldown'],
+  },
+  trainer: {
+    label: 'Trainer',
+    scopes: ['home.view', 'training.manage', 'training.book'],
+  },
+  auditor: {
+    label: 'Auditor',
+    scopes: ['home.view', 'child.read', 'assurance.contribute', 'dashboard.view'],
+  },
+  practitioner: {
+    label: 'Practitioner (training only)',
+    scopes: ['home.view', 'training.book'],
+  },
+} as const satisfies Record<string, { label: string; scopes: readonly Scope[] }>;
+export type Role = keyof typeof ROLES;
+export const ROLE_NAMES = Object.keys(ROLES) as Role[];
+
+export function isRole(value: string): value is Role {
+  return Object.hasOwn(ROLES, value);
+}
+
+export function scopesOf(roles: readonly string[]): Set<Scope> {
+  const scopes = new Set<Scope>();
+  for (const role of roles) if (isRole(role)) for (const s of ROLES[role].scopes) scopes.add(s);
+  return scopes;
+}
+
+/** Scopes that reveal child-level data or control who can see it: holding any requires MFA. */
+const MFA_SCOPES: ReadonlySet<Scope> = new Set<Scope>([
+  'child.read', 'child.write', 'mash.respond', 'frontdoor.screen', 'return.import', 'return.export',
+  'indicator.drilldown', 'assurance.contribute', 'admin.users', 'audit.read',
+]);
+
+export function requiresMfa(roles: readonly string[]): boolean {
+  for (const s of scopesOf(roles)) if (MFA_SCOPES.has(s)) return true;
+  return false;
+}
+
+/**
+ * How a route is reached: `public` (no sign-in: sign-in page, health, assets), `session` (signed in
+ * with a password, MFA perhaps still to do: the MFA pages and sign-out), or a scope (signed in fully,
+ * holding that scope in the current partnership).
+ */
+export type Access = 'public' | 'session' | Scope;

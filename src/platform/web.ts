@@ -1,0 +1,296 @@
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifyView from '@fastify/view';
+import nunjucks from 'nunjucks';
+import type { Db } from '../db/create-db';
+import { recordAudit, type AuditEntry } from './audit';
+import type { Config } from './config';
+import { Forbidden, NotFound, ValidationFailed } from './errors';
+import { requiresMfa, scopesOf, type Access, type Scope } from './permissions';
+import { SESSION_COOKIE, loadSession, type LoadedSession, type Membership } from './sessions';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+    /** Bearer-token API routes carry no cookie and so need no CSRF token. */
+    csrf?: boolean;
+  }
+  interface FastifyRequest {
+    beaconSession: LoadedSession | null;
+    partnership: Membership | null;
+    scopes: Set<Scope>;
+    sessionExpired: 'idle' | 'absolute' | null;
+    /** Writes an audit entry with who, where and from which address already filled in. */
+    audit(entry: Omit<AuditEntry, 'outcome'> & { outcome?: AuditEntry['outcome'] }): Promise<void>;
+  }
+  interface FastifyReply {
+    flash(text: string): void;
+  }
+}
+
+export type NavItem = { href: string; text: string; scope: Scope };
+
+export type WebDeps = {
+  db: Db;
+  config: Config;
+  now: () => Date;
+  navigation: NavItem[];
+};
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const govukDist = path.join(path.dirname(require.resolve('govuk-frontend/package.json')), 'dist');
+const FLASH_COOKIE = 'beacon_flash';
+
+/** Registered routes with the access each declares: the authorisation matrix test reads this. */
+export type RouteRecord = { method: string; url: string; access: Access | undefined };
+
+export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: RouteRecord[]) {
+  const { db, config } = deps;
+
+  // Deny by default: a route that does not say who may reach it is a start-up error.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const access = route.config?.access;
+    for (const method of methods) {
+      if (method === 'HEAD' && route.url !== '/health') continue;
+      routes.push({ method, url: route.url, access });
+    }
+    if (!access) throw new Error(`Route ${methods.join(',')} ${route.url} declares no access (config.access)`);
+  });
+
+  await app.register(fastifyCookie, { secret: config.sessionSecret });
+  await app.register(fastifyFormbody, { bodyLimit: 1_000_000 });
+  await app.register(fastifyHelmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.cookieSecure ? [] : null,
+      },
+    },
+    hsts: config.cookieSecure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', secure: config.cookieSecure, path: '/' },
+    getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
+  });
+
+  const templates = [path.join(here, 'views'), path.join(here, '..', 'features'), govukDist];
+  await app.register(fastifyView, {
+    engine: { nunjucks },
+    templates,
+    options: {
+      onConfigure: (env: nunjucks.Environment) => {
+        env.addFilter('date', (value: Date | string | null) => formatDate(value, false));
+        env.addFilter('datetime', (value: Date | string | null) => formatDate(value, true));
+      },
+    },
+  });
+
+  await app.register(fastifyStatic, { root: [path.join(govukDist, 'govuk')], serve: false });
+  const assetRoutes: [string, string][] = [
+    ['/assets/*', path.join(govukDist, 'govuk', 'assets')],
+    ['/stylesheets/*', path.join(here, 'public', 'stylesheets')],
+    ['/javascripts/*', path.join(here, 'public', 'javascripts')],
+  ];
+  for (const [url, root] of assetRoutes) {
+    app.get(url, { config: { access: 'public' } }, (req, reply) =>
+      reply.header('cache-control', 'public, max-age=86400').sendFile((req.params as { '*': string })['*'], root));
+  }
+  app.get('/govuk/*', { config: { access: 'public' } }, (req, reply) => {
+    const file = (req.params as { '*': string })['*'];
+    if (!['govuk-frontend.min.css', 'govuk-frontend.min.js'].includes(file)) throw new NotFound();
+    return reply.header('cache-control', 'public, max-age=86400').sendFile(file, path.join(govukDist, 'govuk'));
+  });
+
+  app.decorateRequest('beaconSession', null);
+  app.decorateRequest('partnership', null);
+  app.decorateRequest('scopes', null as unknown as Set<Scope>);
+  app.decorateRequest('sessionExpired', null);
+  app.decorateRequest('audit', async function (this: FastifyRequest, entry) {
+    await recordAudit(db, auditBase(this, entry.outcome ?? 'allowed', entry));
+  });
+  app.decorateReply('flash', function (this: FastifyReply, text: string) {
+    this.setCookie(FLASH_COOKIE, text, { signed: true, httpOnly: true, sameSite: 'lax', secure: config.cookieSecure, path: '/', maxAge: 60 });
+  });
+
+  app.addHook('onRequest', async (req) => {
+    req.scopes = new Set();
+    const token = req.cookies[SESSION_COOKIE];
+    if (!token) return;
+    const loaded = await loadSession(db, token, deps.now(), { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
+    if (loaded.state === 'expired') {
+      req.sessionExpired = loaded.reason;
+      await recordAudit(db, {
+        userId: loaded.userId, userEmail: loaded.email, action: 'session.expired', outcome: 'allowed',
+        ip: req.ip, userAgent: req.headers['user-agent'], detail: { reason: loaded.reason },
+      });
+      return;
+    }
+    if (loaded.state !== 'active') return;
+    const s = loaded.session;
+    req.beaconSession = s;
+    req.partnership = s.memberships.find((m) => m.partnershipId === s.partnershipId) ?? s.memberships[0] ?? null;
+    if (s.mfaPassed || !needsMfa(s)) req.scopes = scopesOf(req.partnership?.roles ?? []);
+  });
+
+  app.addHook('preValidation', async (req, reply) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.routeOptions.config.csrf === false) return;
+    await new Promise<void>((resolve, reject) => {
+      app.csrfProtection(req, reply, (err?: Error) => (err ? reject(err) : resolve()));
+    });
+  });
+
+  app.addHook('preHandler', async (req, reply) => {
+    const access = req.routeOptions.config.access;
+    if (access === 'public') return;
+    const s = req.beaconSession;
+    if (!s) {
+      if (req.url.startsWith('/api/')) throw Object.assign(new Error('Sign in required'), { statusCode: 401 });
+      const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.url)}` : '';
+      const expired = req.sessionExpired ? `${next ? '&' : '?'}expired=${req.sessionExpired}` : '';
+      return reply.redirect(`/sign-in${next}${expired}`);
+    }
+    if (access === 'session') return;
+    if (!s.mfaPassed && needsMfa(s)) return reply.redirect(s.user.mfaEnrolled ? '/sign-in/mfa' : '/mfa/set-up');
+    if (!access || !req.scopes.has(access)) throw new Forbidden(`Needs ${access ?? 'a declared scope'}`);
+  });
+
+  // Pages carry personal data or session state: no browser or proxy may keep them.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!reply.getHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.url.startsWith('/api/') || req.url === '/health' || isAsset(req.url)) return;
+    const flash = req.method === 'GET' ? req.cookies[FLASH_COOKIE] : undefined;
+    let notice: string | null = null;
+    if (flash) {
+      const unsigned = req.unsignCookie(flash);
+      if (unsigned.valid) notice = unsigned.value;
+      reply.clearCookie(FLASH_COOKIE, { path: '/' });
+    }
+    const s = req.beaconSession;
+    const signedIn = Boolean(s && req.scopes.size > 0);
+    reply.locals = {
+      ...reply.locals,
+      cspNonce: reply.cspNonce?.script,
+      csrfToken: reply.generateCsrf(),
+      currentPath: req.url.split('?')[0],
+      notice,
+      user: signedIn ? s!.user : null,
+      partnership: signedIn ? req.partnership : null,
+      memberships: signedIn ? s!.memberships : [],
+      navigation: signedIn ? navigationFor(req, deps.navigation) : [],
+    };
+  });
+
+  app.setNotFoundHandler({}, async (req, reply) => {
+    return renderError(req, reply, 404);
+  });
+
+  app.setErrorHandler(async (err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    let status = err.statusCode ?? 500;
+    if (err.code?.startsWith('FST_CSRF')) status = 403;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    if (err instanceof Forbidden || err instanceof NotFound || err.code?.startsWith('FST_CSRF')) {
+      const action = err instanceof NotFound ? 'record.not_found' : err instanceof Forbidden ? 'access.denied' : 'csrf.rejected';
+      if (err instanceof Forbidden || req.beaconSession || err.code?.startsWith('FST_CSRF')) {
+        await recordAudit(db, auditBase(req, 'denied', {
+          action,
+          recordType: err instanceof NotFound ? err.recordType : null,
+          recordId: err instanceof NotFound ? err.recordId : null,
+          detail: { method: req.method, path: req.url.split('?')[0] },
+        }));
+      }
+    }
+    if (err instanceof ValidationFailed && req.url.startsWith('/api/')) {
+      return reply.code(400).send({ errors: err.errors });
+    }
+    return renderError(req, reply, status, err.code?.startsWith('FST_CSRF') ? 'csrf' : undefined, err);
+  });
+
+  async function renderError(req: FastifyRequest, reply: FastifyReply, status: number, kind?: string, err?: Error) {
+    reply.code(status);
+    if (req.url.startsWith('/api/') || req.url === '/health') {
+      const message = status >= 500 && config.env === 'production' ? 'Internal Server Error' : (err?.message ?? 'Not found');
+      return reply.send({ statusCode: status, error: status === 404 ? 'Not Found' : message });
+    }
+    const page = status === 404 ? '404' : status === 403 ? '403' : status === 429 ? '429' : status >= 500 ? '500' : '400';
+    const s = req.beaconSession;
+    const signedIn = Boolean(s && req.scopes?.size > 0);
+    return reply.type('text/html').view(`errors/${page}.njk`, {
+      kind,
+      cspNonce: reply.cspNonce?.script,
+      message: status === 400 && err ? err.message : null,
+      // A stack or message never reaches the browser in production.
+      detail: status >= 500 && config.env !== 'production' ? err?.stack : null,
+      user: signedIn ? s!.user : null,
+      partnership: signedIn ? req.partnership : null,
+      memberships: signedIn ? s!.memberships : [],
+      navigation: signedIn ? navigationFor(req, deps.navigation) : [],
+    });
+  }
+}
+
+function isAsset(url: string): boolean {
+  return /^\/(assets|govuk|stylesheets|javascripts)\//.test(url);
+}
+
+function navigationFor(req: FastifyRequest, items: NavItem[]) {
+  const current = req.url.split('?')[0]!;
+  return items.filter((n) => req.scopes.has(n.scope)).map((n) => ({
+    href: n.href, text: n.text, active: current === n.href || (n.href !== '/' && current.startsWith(`${n.href}/`)),
+  }));
+}
+
+function needsMfa(s: LoadedSession): boolean {
+  return s.user.mfaEnrolled || requiresMfa(s.memberships.flatMap((m) => m.roles));
+}
+
+function auditBase(req: FastifyRequest, outcome: AuditEntry['outcome'], entry: Omit<AuditEntry, 'outcome'>): AuditEntry {
+  const s = req.beaconSession;
+  return {
+    userId: s?.user.id ?? null,
+    userEmail: s?.user.email ?? null,
+    agencyId: s?.user.agencyId ?? null,
+    role: req.partnership?.roles.join(',') ?? null,
+    partnershipId: req.partnership?.partnershipId ?? null,
+    ip: req.ip,
+    userAgent: req.headers['user-agent'] ?? null,
+    ...entry,
+    outcome,
+  };
+}
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London',
+});
+
+function formatDate(value: Date | string | null, withTime: boolean): string {
+  if (!value) return '';
+  const d = typeof value === 'string' ? new Date(value.length === 10 ? `${value}T12:00:00Z` : value) : value;
+  return (withTime ? dateTimeFormat : dateFormat).format(d);
+}

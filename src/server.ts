@@ -1,0 +1,36 @@
+import { buildApp } from './app';
+import { createDb, DatabaseInUse } from './db/create-db';
+import { migrateToLatest } from './db/migrate';
+import { seedDemoIfEmpty } from './db/seed/demo';
+import { ConfigError, loadConfig } from './platform/config';
+
+async function main() {
+  const config = loadConfig();
+  const handle = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrateToLatest(handle.db);
+  if (applied.applied.length) console.log(`Database migrated: ${applied.applied.join(', ')}`);
+  if (config.seedDemo) {
+    const seeded = await seedDemoIfEmpty(handle.db);
+    if (seeded) console.log(seeded.signInText);
+  }
+  const app = await buildApp({ db: handle.db, config });
+  const shutdown = async (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await handle.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  console.log(`Beacon is running on http://localhost:${config.port} (${handle.describe})`);
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError || err instanceof DatabaseInUse) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});
