@@ -47,5 +47,5 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await adminRoutes(scope, appDeps);
   });
   await app.ready();
-  return Object.assign(app, { beaconRoutes: routes });
+  return Object.assign(app, { beaconRoutes: routes }) as BeaconApp;
 }

@@ -17,6 +17,8 @@ export type DbHandle = {
   db: Db;
   dialect: 'pglite' | 'postgres';
   describe: string;
+  /** The embedded engine itself, for a dump (tests, backups). */
+  pglite?: PGlite;
   close(): Promise<void>;
 };
 
@@ -26,7 +28,7 @@ export class DatabaseInUse extends Error {}
 const DATE_OID = 1082;
 const INT8_OID = 20;
 // Dates stay ISO strings (YYYY-MM-DD) as the domain uses them; bigints fit in a number here.
-const parsers = { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) };
+export const typeParsers = { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) };
 
 export async function createDb(config: DbConfig): Promise<DbHandle> {
   const url = config.databaseUrl;
@@ -35,7 +37,7 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
       connectionString: url,
       max: 10,
       types: { getTypeParser: ((oid: number, format?: string) =>
-        (parsers as Record<number, (v: string) => unknown>)[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
+        (typeParsers as Record<number, (v: string) => unknown>)[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const safe = new URL(url);
@@ -45,20 +47,21 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
     throw new Error(`DATABASE_URL must be unset, memory:// or postgres://…; got a value starting "${url.slice(0, 12)}"`);
   }
   if (url === 'memory://') {
-    const pglite = await PGlite.create({ parsers });
+    const pglite = await PGlite.create({ parsers: typeParsers });
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-    return { db, dialect: 'pglite', describe: 'in-memory PGlite', close: () => db.destroy() };
+    return { db, dialect: 'pglite', describe: 'in-memory PGlite', pglite, close: () => db.destroy() };
   }
   const dataDir = path.resolve(config.dataDir ?? './data');
   fs.mkdirSync(dataDir, { recursive: true });
   const release = takeDataDirLock(dataDir);
   try {
-    const pglite = await PGlite.create({ dataDir: path.join(dataDir, 'pglite'), parsers });
+    const pglite = await PGlite.create({ dataDir: path.join(dataDir, 'pglite'), parsers: typeParsers });
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
     return {
       db,
       dialect: 'pglite',
       describe: `embedded PGlite in ${dataDir}`,
+      pglite,
       close: async () => { await db.destroy(); release(); },
     };
   } catch (err) {

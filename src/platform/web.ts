@@ -33,6 +33,7 @@ declare module 'fastify' {
   }
   interface FastifyReply {
     flash(text: string): void;
+    locals: Record<string, unknown> | null;
   }
 }
 
@@ -163,7 +164,7 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
 
   app.addHook('preHandler', async (req, reply) => {
     const access = req.routeOptions.config.access;
-    if (access === 'public') return;
+    if (access === 'public' || req.is404) return;
     const s = req.beaconSession;
     if (!s) {
       if (req.url.startsWith('/api/')) throw Object.assign(new Error('Sign in required'), { statusCode: 401 });
@@ -177,7 +178,7 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
   });
 
   // Pages carry personal data or session state: no browser or proxy may keep them.
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', async (_req, reply, payload) => {
     if (!reply.getHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });

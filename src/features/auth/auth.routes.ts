@@ -42,7 +42,7 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps) {
   }, async (req, reply) => {
     const form = signInForm.safeParse(req.body);
     const body = form.success ? form.data : { email: '', password: '', next: '' };
-    const fieldErrs = [];
+    const fieldErrs: { field: string; message: string }[] = [];
     if (!body.email) fieldErrs.push({ field: 'email', message: 'Enter your email address' });
     if (!body.password) fieldErrs.push({ field: 'password', message: 'Enter your password' });
     const again = (message: string | null, status = 200) => reply.code(status).view('auth/views/sign-in.njk', {

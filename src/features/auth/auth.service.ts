@@ -56,7 +56,7 @@ export async function checkTotp(db: Db, userId: number, code: string, now: Date)
     secret: user.mfa_secret, token: code, epoch: Math.floor(now.getTime() / 1000), epochTolerance: 30,
     ...(user.mfa_last_step !== null ? { afterTimeStep: Number(user.mfa_last_step) } : {}),
   });
-  if (!result.valid) return false;
+  if (!result.valid || !('timeStep' in result)) return false;
   await db.updateTable('app_user').set({ mfa_last_step: result.timeStep }).where('id', '=', userId).execute();
   return true;
 }
