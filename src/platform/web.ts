@@ -62,7 +62,7 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const access = route.config?.access;
     for (const method of methods) {
-      if (method === 'HEAD' && route.url !== '/health') continue;
+      if (method === 'HEAD') continue;
       routes.push({ method, url: route.url, access });
     }
     if (!access) throw new Error(`Route ${methods.join(',')} ${route.url} declares no access (config.access)`);

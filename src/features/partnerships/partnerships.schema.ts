@@ -4,7 +4,7 @@ export const laCode = z.string().trim().regex(/^\d{3}$/, 'Enter the DfE local au
 
 export const newPartnership = z.object({
   laCode,
-  name: z.string().trim().min(3, 'Enter the partnership name').max(200, 'Name must be 200 characters or fewer'),
+  name: z.string().trim().min(3, 'Enter the partnership name, 3 characters or more').max(200, 'Name must be 200 characters or fewer'),
 });
 
 export const childPopulation = z.object({

@@ -93,8 +93,13 @@ export async function setRoles(db: Db, partnershipId: number, userId: number, ro
 /** Disabling ends every session of the person at once, in every partnership. */
 export async function setUserStatus(db: Db, partnershipId: number, userId: number, status: 'active' | 'disabled') {
   if (!(await findUserInPartnership(db, partnershipId, userId))) throw new NotFound();
+  return setAccountStatus(db, userId, status);
+}
+
+/** The account itself, across partnerships (for the operator's CLI); returns the sessions ended. */
+export async function setAccountStatus(db: Db, userId: number, status: 'active' | 'disabled'): Promise<number> {
   await db.updateTable('app_user').set({ status, failed_sign_ins: 0, locked_until: null }).where('id', '=', userId).execute();
-  if (status === 'disabled') await endSessionsOfUser(db, userId, 'disabled');
+  return status === 'disabled' ? endSessionsOfUser(db, userId, 'disabled') : 0;
 }
 
 export async function endUserSessions(db: Db, partnershipId: number, userId: number) {

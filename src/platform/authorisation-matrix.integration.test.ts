@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLE_NAMES, type Role } from './permissions';
+import { addUser } from '../features/users/users.service';
+import { Client, createTestApp, signIn, type Fixture, type TestApp } from '../testing/test-app';
+import { dialects } from '../testing/test-db';
+
+/**
+ * Every registered route, who may reach it, and a request that exercises it. Records named in the
+ * address belong to partnership A: a person of partnership B with the right role must get the same
+ * 404 as for a record that does not exist. Later features add their routes here.
+ */
+type Expect = 'public' | 'signed-in' | Role[];
+type Row = { allow: Expect; record?: boolean; request: (f: Fixture & { targetUserId: number }) => { url: string; form?: Record<string, string> } };
+
+const ADMIN: Role[] = ['partnership_admin'];
+const CHILD_READERS: Role[] = ['social_worker', 'team_manager', 'auditor'];
+
+const MATRIX: Record<string, Row> = {
+  'GET /health': { allow: 'public', request: () => ({ url: '/health' }) },
+  'GET /assets/*': { allow: 'public', request: () => ({ url: '/assets/images/favicon.svg' }) },
+  'GET /stylesheets/*': { allow: 'public', request: () => ({ url: '/stylesheets/beacon.css' }) },
+  'GET /javascripts/*': { allow: 'public', request: () => ({ url: '/javascripts/init.js' }) },
+  'GET /govuk/*': { allow: 'public', request: () => ({ url: '/govuk/govuk-frontend.min.css' }) },
+  'GET /sign-in': { allow: 'public', request: () => ({ url: '/sign-in' }) },
+  'POST /sign-in': { allow: 'public', request: () => ({ url: '/sign-in', form: { email: '', password: '' } }) },
+  'GET /accessibility': { allow: 'public', request: () => ({ url: '/accessibility' }) },
+  'GET /privacy': { allow: 'public', request: () => ({ url: '/privacy' }) },
+  'GET /sign-in/mfa': { allow: 'signed-in', request: () => ({ url: '/sign-in/mfa' }) },
+  'POST /sign-in/mfa': { allow: 'signed-in', request: () => ({ url: '/sign-in/mfa', form: { code: 'x' } }) },
+  'GET /mfa/set-up': { allow: 'signed-in', request: () => ({ url: '/mfa/set-up' }) },
+  'POST /mfa/set-up': { allow: 'signed-in', request: () => ({ url: '/mfa/set-up', form: { code: 'x' } }) },
+  'POST /sign-out': { allow: 'signed-in', request: () => ({ url: '/sign-out' }) },
+  'GET /': { allow: 'signed-in', request: () => ({ url: '/' }) },
+  'GET /account': { allow: 'signed-in', request: () => ({ url: '/account' }) },
+  'POST /account/password': { allow: 'signed-in', request: () => ({ url: '/account/password', form: { currentPassword: 'wrong', newPassword: 'x' } }) },
+  'POST /partnership': { allow: 'signed-in', request: (f) => ({ url: '/partnership', form: { partnershipId: String(f.a.id) } }) },
+  'GET /children': { allow: CHILD_READERS, request: () => ({ url: '/children?q=Testchild' }) },
+  'GET /children/:childId': { allow: CHILD_READERS, record: true, request: (f) => ({ url: `/children/${f.a.childId}` }) },
+  'GET /admin/users': { allow: ADMIN, request: () => ({ url: '/admin/users' }) },
+  'GET /admin/users/new': { allow: ADMIN, request: () => ({ url: '/admin/users/new' }) },
+  'POST /admin/users/new': { allow: ADMIN, request: () => ({ url: '/admin/users/new', form: { email: 'not-an-email' } }) },
+  'GET /admin/users/:userId': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/users/${f.targetUserId}` }) },
+  'POST /admin/users/:userId/roles': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/users/${f.targetUserId}/roles`, form: { roles: 'practitioner' } }) },
+  'POST /admin/users/:userId/status': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/users/${f.targetUserId}/status`, form: { status: 'active' } }) },
+  'POST /admin/users/:userId/end-sessions': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/users/${f.targetUserId}/end-sessions` }) },
+  'POST /admin/users/:userId/reset-mfa': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/users/${f.targetUserId}/reset-mfa` }) },
+  'GET /admin/partnership': { allow: ADMIN, request: () => ({ url: '/admin/partnership' }) },
+  'POST /admin/partnership/population': { allow: ADMIN, request: () => ({ url: '/admin/partnership/population', form: { childPopulation: 'many' } }) },
+  'POST /admin/agencies': { allow: ADMIN, request: () => ({ url: '/admin/agencies', form: { name: '' } }) },
+  'GET /admin/audit': { allow: ADMIN, request: () => ({ url: '/admin/audit' }) },
+  'POST /admin/audit/verify': { allow: ADMIN, request: () => ({ url: '/admin/audit/verify' }) },
+};
+
+type Outcome = 'allowed' | 'forbidden' | 'not-found' | 'sign-in';
+
+function outcomeOf(res: { statusCode: number; headers: Record<string, unknown> }): Outcome {
+  if (res.statusCode === 403) return 'forbidden';
+  if (res.statusCode === 404) return 'not-found';
+  if (res.statusCode === 302 && String(res.headers.location).startsWith('/sign-in')) return 'sign-in';
+  return 'allowed';
+}
+
+function expected(row: Row, role: Role | null, own: boolean): Outcome {
+  if (row.allow === 'public') return 'allowed';
+  if (role === null) return 'sign-in';
+  if (row.allow === 'signed-in') return 'allowed';
+  if (!row.allow.includes(role)) return 'forbidden';
+  return row.record && !own ? 'not-found' : 'allowed';
+}
+
+describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
+  let t: TestApp;
+  let f: Fixture & { targetUserId: number };
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+    const target = await addUser(t.db, t.fixture.a.id, { email: 'target@a.test', name: 'Target Person', agencyId: t.fixture.a.agencyId, roles: ['practitioner'] });
+    f = { ...t.fixture, targetUserId: target.id };
+  });
+  afterAll(async () => { await t?.close(); });
+
+  const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
+
+  it('lists every registered route, each declaring its access', () => {
+    const registered = t.app.beaconRoutes.map(key).sort();
+    expect(registered).toEqual(Object.keys(MATRIX).sort());
+    expect(t.app.beaconRoutes.every((r) => r.access)).toBe(true);
+  });
+
+  it('refuses to start with a route that declares no access', async () => {
+    const { default: Fastify } = await import('fastify');
+    const { registerWeb } = await import('./web');
+    const { loadConfig } = await import('./config');
+    const app = Fastify();
+    await registerWeb(app, { db: t.db, config: loadConfig({ NODE_ENV: 'test' }), now: () => new Date(), navigation: [] }, []);
+    expect(() => app.get('/undeclared', async () => 'hello')).toThrow(/declares no access/);
+    await app.close();
+  });
+
+  it('answers anonymous requests as the matrix says', async () => {
+    const failures: string[] = [];
+    for (const [route, row] of Object.entries(MATRIX)) {
+      const c = new Client(t.app);
+      await c.get('/sign-in');
+      const { url, form } = row.request(f);
+      const res = form || route.startsWith('POST') ? await c.post(url, form ?? {}) : await c.get(url);
+      const got = outcomeOf(res);
+      if (got !== expected(row, null, true)) failures.push(`${route} anonymous: expected ${expected(row, null, true)}, got ${got} (${res.statusCode})`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  for (const role of ROLE_NAMES) {
+    for (const own of [true, false]) {
+      it(`answers a ${role} of the ${own ? 'same' : 'other'} partnership as the matrix says`, async () => {
+        const client = await signIn(t, `${role}@${own ? 'a' : 'b'}.test`);
+        const failures: string[] = [];
+        // Sign-out goes last: it ends the session the other requests use.
+        const routes = Object.entries(MATRIX).sort(([a], [b]) => Number(a === 'POST /sign-out') - Number(b === 'POST /sign-out'));
+        for (const [route, row] of routes) {
+          const { url, form } = row.request(f);
+          const res = route.startsWith('POST') ? await client.post(url, form ?? {}) : await client.get(url);
+          const want = expected(row, role, own);
+          const got = outcomeOf(res);
+          if (got !== want) failures.push(`${route}: expected ${want}, got ${got} (${res.statusCode} ${String(res.headers.location ?? '')})`);
+          if (route.includes(':') && got === 'not-found') {
+            // Another partnership's record looks exactly like one that does not exist.
+            const missing = await client.get(url.replace(/[0-9a-f-]{36}|\/\d+(?=\/|$)/, (m) => (m.startsWith('/') ? '/999999' : '00000000-0000-0000-0000-000000000000')));
+            if (route.startsWith('GET') && missing.body.replace(/nonce-?[0-9a-f"=]+|value="[^"]+"/g, '') !== res.body.replace(/nonce-?[0-9a-f"=]+|value="[^"]+"/g, '')) {
+              failures.push(`${route}: the 404 for another partnership's record differs from the 404 for no record`);
+            }
+          }
+        }
+        expect(failures).toEqual([]);
+      });
+    }
+  }
+
+  it('records denied requests in the audit log', async () => {
+    const denied = await t.db.selectFrom('audit_event').select(['action', 'user_email', 'record_id'])
+      .where('outcome', '=', 'denied').where('action', 'in', ['access.denied', 'record.not_found']).execute();
+    expect(denied.some((d) => d.action === 'access.denied' && d.user_email === 'practitioner@a.test')).toBe(true);
+    expect(denied.some((d) => d.action === 'record.not_found' && d.user_email === 'social_worker@b.test' && d.record_id === f.a.childId)).toBe(true);
+  });
+});
