@@ -11,8 +11,10 @@ export type FormErrors = {
 export function formErrors(errors: FieldError[], ids: Record<string, string> = {}): FormErrors {
   const fields: FormErrors['fields'] = {};
   const summary = errors.map((e) => {
-    fields[e.field] = { text: e.message };
-    return { text: e.message, href: `#${ids[e.field] ?? e.field}` };
+    // One input can carry a list (roles.1, emailDomains.0): its error belongs to that input.
+    const field = e.field.split('.')[0]!;
+    fields[field] ??= { text: e.message };
+    return { text: e.message, href: `#${ids[field] ?? field}` };
   });
   return { summary, fields };
 }
