@@ -4,7 +4,8 @@ import { z } from 'zod';
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  /** Where to listen: every interface in production, this machine only in development (the demo's passwords are printed). */
+  HOST: z.string().optional(),
   DATABASE_URL: z.string().optional(),
   BEACON_DATA_DIR: z.string().default('./data'),
   /** Signs cookies; must be set (32+ characters) in production. */
@@ -55,7 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     env: e.NODE_ENV,
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (production ? '0.0.0.0' : 'localhost'),
     databaseUrl: e.DATABASE_URL,
     dataDir: e.BEACON_DATA_DIR,
     sessionSecret: e.SESSION_SECRET ?? DEVELOPMENT_SECRET,

@@ -1,0 +1,24 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, dialects, type TestDb } from '../../testing/test-db';
+import { DEMO_USERS, seedDemo, seedDemoIfEmpty } from './demo';
+import { verifyAuditChain } from '../../platform/audit';
+
+describe.each(dialects())('demo seed (%s)', (dialect) => {
+  let t: TestDb;
+  beforeAll(async () => { t = await createTestDb(dialect); });
+  afterAll(async () => { await t?.close(); });
+
+  it('creates the partnership, its agencies, a person for each role and children, once', async () => {
+    const result = await seedDemo(t.db, { children: 120, today: '2026-11-24' });
+    expect(result.signInText).toContain('admin@northmere.gov.uk');
+    const types = await t.db.selectFrom('agency').select('type').distinct().execute();
+    expect(types.map((r) => r.type).sort()).toEqual(['education', 'health', 'local_authority', 'police']);
+    const roles = await t.db.selectFrom('membership').select('role').where('partnership_id', '=', result.partnershipId).distinct().execute();
+    expect(roles).toHaveLength(9);
+    const n = Number((await t.db.selectFrom('child').select((eb) => eb.fn.countAll<string>().as('n')).where('partnership_id', '=', result.partnershipId).executeTakeFirstOrThrow()).n);
+    expect(n).toBe(120);
+    expect(DEMO_USERS.length).toBeGreaterThanOrEqual(9);
+    expect(await seedDemoIfEmpty(t.db)).toBeNull();
+    expect((await verifyAuditChain(t.db)).ok).toBe(true);
+  });
+});
