@@ -2,18 +2,18 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { findChildById, findChildByLaChildId } from '../features/children/children.service';
 import { accessToChild, verifyAuditChain } from '../platform/audit';
-import { addFormat, auditCli, outputOf, print, Rejected, UsageError, withDb } from './context';
+import { type CliContext, Rejected, UsageError, addFormat, auditCli, outputOf } from './context';
 import { partnershipOrReject } from './partnership';
 
-export function auditCommands(program: Command) {
+export function auditCommands(program: Command, ctx: CliContext) {
   const group = program.command('audit').description('the tamper-evident audit log');
 
   addFormat(group.command('verify').description('check the hash chain: exits 1 if any entry was altered or deleted'))
     .action(async (opts: { format?: string }) => {
       const out = outputOf(opts);
-      await withDb(async (h) => {
-        const bar = process.stderr.isTTY && !out.json
-          ? new cliProgress.SingleBar({ format: 'Checking audit log [{bar}] {value}/{total} entries', stream: process.stderr }, cliProgress.Presets.shades_classic)
+      await ctx.withDb(async (h) => {
+        const bar = ctx.progressStream && !out.json
+          ? new cliProgress.SingleBar({ format: 'Checking audit log [{bar}] {value}/{total} entries', stream: ctx.progressStream }, cliProgress.Presets.shades_classic)
           : null;
         let started = false;
         const result = await verifyAuditChain(h.db, (done, total) => {
@@ -24,10 +24,10 @@ export function auditCommands(program: Command) {
         bar?.stop();
         await auditCli(h, 'audit.verify', { detail: { ok: result.ok, entries: result.entries } });
         if (!result.ok) {
-          print(out, result, () => `TAMPERED: ${result.reason} (${result.entries} entries intact before it)`);
+          ctx.print(out, result, () => `TAMPERED: ${result.reason} (${result.entries} entries intact before it)`);
           throw new Rejected('the audit log failed verification');
         }
-        print(out, result, () => `The audit log is intact: ${result.entries} entries checked`);
+        ctx.print(out, result, () => `The audit log is intact: ${result.entries} entries checked`);
       });
     });
 
@@ -35,7 +35,7 @@ export function auditCommands(program: Command) {
     .option('--la <code>', 'the partnership’s LA code (needed with an LA child id)'))
     .action(async (id: string, opts: { la?: string; format?: string }) => {
       const out = outputOf(opts);
-      await withDb(async (h) => {
+      await ctx.withDb(async (h) => {
         const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
         let child;
         if (opts.la) {
@@ -50,7 +50,7 @@ export function auditCommands(program: Command) {
         const rows = await accessToChild(h.db, child.partnership_id, child.id);
         await auditCli(h, 'audit.for_child', { partnershipId: child.partnership_id, recordType: 'child', recordId: child.id, detail: { entries: rows.length } });
         const entries = rows.map((r) => ({ at: r.at.toISOString(), user: r.user_email, role: r.role, agencyId: r.agency_id, action: r.action, outcome: r.outcome, ip: r.ip }));
-        print(out, { childId: child.id, laChildId: child.la_child_id, entries },
+        ctx.print(out, { childId: child.id, laChildId: child.la_child_id, entries },
           () => entries.length === 0 ? `No one has accessed the record of child ${child.la_child_id}`
             : [`Access to the record of child ${child.la_child_id} (${child.id}):`, ...entries.map((e) =>
               `${e.at}  ${String(e.user).padEnd(36)} ${String(e.role ?? '').padEnd(18)} ${e.action} (${e.outcome})`)].join('\n'));

@@ -23,21 +23,46 @@ export function outputOf(opts: { format?: string }): Output {
   return { json: opts.format === 'json' };
 }
 
-/** Prints a result as JSON, or as the text a person reads. */
-export function print(out: Output, value: unknown, text: () => string) {
-  process.stdout.write(out.json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
-}
+/** What a command may touch of the world: tests hand in their own database and capture the output. */
+export type CliContext = {
+  /** Runs fn with the database open (and migrated, unless told not to). */
+  withDb<T>(fn: (handle: DbHandle) => Promise<T>, opts?: { migrate?: boolean }): Promise<T>;
+  /** Prints a result as JSON, or as the text a person reads. */
+  print(out: Output, value: unknown, text: () => string): void;
+  error(message: string): void;
+  /** Commander's own help and usage messages. */
+  writeOut(text: string): void;
+  writeErr(text: string): void;
+  readStdin(): Promise<string>;
+  /** Where a progress bar may draw: only a terminal. */
+  progressStream: NodeJS.WriteStream | null;
+};
 
-/** Opens the configured database, migrated, for the length of one command. */
-export async function withDb<T>(fn: (handle: DbHandle) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const handle = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    await migrateToLatest(handle.db);
-    return await fn(handle);
-  } finally {
-    await handle.close();
-  }
+/** The real world: the configured database, opened for the length of one command, and the process's streams. */
+export function processContext(): CliContext {
+  return {
+    async withDb(fn, opts = {}) {
+      const config = loadConfig();
+      const handle = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        if (opts.migrate !== false) await migrateToLatest(handle.db);
+        return await fn(handle);
+      } finally {
+        await handle.close();
+      }
+    },
+    print: (out, value, text) => process.stdout.write(out.json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`),
+    error: (message) => process.stderr.write(`${message}\n`),
+    writeOut: (text) => process.stdout.write(text),
+    writeErr: (text) => process.stderr.write(text),
+    async readStdin() {
+      if (process.stdin.isTTY) throw new UsageError('--password-stdin reads the password from standard input: pipe it in');
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    progressStream: process.stderr.isTTY ? process.stderr : null,
+  };
 }
 
 /** Who acted, for the audit log: the operating-system account that ran the command. */
@@ -52,7 +77,7 @@ export async function auditCli(handle: DbHandle, action: string, entry: { partne
 }
 
 /** Runs the program and turns every failure into a message and the right exit code. */
-export async function run(program: Command, argv: string[]): Promise<number> {
+export async function run(program: Command, argv: string[], ctx: CliContext): Promise<number> {
   try {
     await program.parseAsync(argv);
     return EXIT.ok;
@@ -62,18 +87,18 @@ export async function run(program: Command, argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (err instanceof ValidationFailed) {
-      for (const e of err.errors) process.stderr.write(`Error: ${e.field}: ${e.message}\n`);
+      for (const e of err.errors) ctx.error(`Error: ${e.field}: ${e.message}`);
       return EXIT.rejected;
     }
     if (err instanceof Rejected) {
-      process.stderr.write(`Error: ${err.message}\n`);
+      ctx.error(`Error: ${err.message}`);
       return EXIT.rejected;
     }
     if (err instanceof UsageError || err instanceof ConfigError || err instanceof DatabaseInUse) {
-      process.stderr.write(`Error: ${err.message}\n`);
+      ctx.error(`Error: ${err.message}`);
       return EXIT.usage;
     }
-    process.stderr.write(`Error: ${(err as Error).message}\n`);
+    ctx.error(`Error: ${(err as Error).message}`);
     return EXIT.rejected;
   }
 }

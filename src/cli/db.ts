@@ -1,22 +1,16 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../platform/config';
-import { createDb } from '../db/create-db';
 import { migrateToLatest } from '../db/migrate';
-import { addFormat, outputOf, print } from './context';
+import { type CliContext, addFormat, outputOf } from './context';
 
-export function dbCommands(program: Command) {
+export function dbCommands(program: Command, ctx: CliContext) {
   const group = program.command('db').description('the database');
   addFormat(group.command('migrate').description('bring the database schema up to date'))
     .action(async (opts: { format?: string }) => {
       const out = outputOf(opts);
-      const config = loadConfig();
-      const h = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-      try {
+      await ctx.withDb(async (h) => {
         const { applied } = await migrateToLatest(h.db);
-        print(out, { database: h.describe, applied }, () =>
+        ctx.print(out, { database: h.describe, applied }, () =>
           applied.length ? `Applied ${applied.length} migrations to ${h.describe}:\n${applied.map((m) => `  ${m}`).join('\n')}` : `${h.describe} is up to date`);
-      } finally {
-        await h.close();
-      }
+      }, { migrate: false });
     });
 }

@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { agencyCommands } from './agency';
+import { auditCommands } from './audit';
+import type { CliContext } from './context';
+import { dbCommands } from './db';
+import { demoCommands } from './demo';
+import { partnershipCommands } from './partnership';
+import { userCommands } from './user';
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('beacon')
+    .description('Beacon: the safeguarding children partnership information system')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: ctx.writeOut, writeErr: ctx.writeErr });
+  dbCommands(program, ctx);
+  demoCommands(program, ctx);
+  partnershipCommands(program, ctx);
+  agencyCommands(program, ctx);
+  userCommands(program, ctx);
+  auditCommands(program, ctx);
+  return program;
+}
