@@ -22,6 +22,7 @@ export async function adminRoutes(app: FastifyInstance, { db }: AppDeps) {
 
   app.get('/admin/users', { config: { access: 'admin.users' } }, async (req, reply) => {
     const users = await listUsers(db, pid(req));
+    await req.audit({ action: 'user.list', recordType: 'user', detail: { results: users.length } });
     return reply.view('admin/views/users.njk', { title: 'People and roles', users, roleLabels: Object.fromEntries(ROLE_NAMES.map((r) => [r, ROLES[r].label])) });
   });
 
