@@ -50,6 +50,8 @@ export interface AppUserTable {
   failed_sign_ins: Generated<number>;
   locked_until: Timestamp | null;
   last_sign_in_at: Timestamp | null;
+  /** Where the person was last working: their next sign-in starts there. */
+  last_partnership_id: number | null;
   created_at: CreatedAt;
 }
 

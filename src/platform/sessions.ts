@@ -102,6 +102,7 @@ export async function passMfa(db: Db, sessionId: string) {
   await db.updateTable('session').set({ mfa_passed: true }).where('id', '=', sessionId).execute();
 }
 
-export async function switchPartnership(db: Db, sessionId: string, partnershipId: number) {
+export async function switchPartnership(db: Db, sessionId: string, userId: number, partnershipId: number) {
   await db.updateTable('session').set({ partnership_id: partnershipId }).where('id', '=', sessionId).execute();
+  await db.updateTable('app_user').set({ last_partnership_id: partnershipId }).where('id', '=', userId).execute();
 }

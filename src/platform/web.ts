@@ -120,7 +120,7 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
   }
   app.get('/govuk/*', { config: { access: 'public' } }, (req, reply) => {
     const file = (req.params as { '*': string })['*'];
-    if (!['govuk-frontend.min.css', 'govuk-frontend.min.js'].includes(file)) throw new NotFound();
+    if (file !== 'govuk-frontend.min.js') throw new NotFound();
     return reply.header('cache-control', 'public, max-age=86400').sendFile(file, path.join(govukDist, 'govuk'));
   });
 

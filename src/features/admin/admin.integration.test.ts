@@ -139,5 +139,8 @@ describe.each(dialects())('children and partnerships (%s)', (dialect) => {
     await c.get('/');
     await c.post('/partnership', { partnershipId: '999999' });
     expect((await c.get(`/children/${t.fixture.b.childId}`)).statusCode).toBe(200);
+    // The next sign-in starts where the person last worked.
+    const next = await signIn(t, 'auditor@a.test');
+    expect((await next.get('/')).body).toContain('Beta Partnership</span>');
   });
 });

@@ -61,12 +61,13 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps) {
       return again('Enter a correct email address and password', 401);
     }
     const memberships = await membershipsOf(db, result.userId);
+    const user = await db.selectFrom('app_user').select(['mfa_enrolled_at', 'last_partnership_id']).where('id', '=', result.userId).executeTakeFirstOrThrow();
+    const startIn = memberships.find((m) => m.partnershipId === user.last_partnership_id) ?? memberships[0];
     const token = await createSession(db, result.userId, {
-      mfaPassed: false, partnershipId: memberships[0]?.partnershipId ?? null, ip: req.ip, userAgent: req.headers['user-agent'],
+      mfaPassed: false, partnershipId: startIn?.partnershipId ?? null, ip: req.ip, userAgent: req.headers['user-agent'],
     }, now);
     reply.setCookie(SESSION_COOKIE, token, cookie);
     await audit(req, 'sign_in.password', 'allowed', result.userId, result.email);
-    const user = await db.selectFrom('app_user').select(['mfa_enrolled_at']).where('id', '=', result.userId).executeTakeFirstOrThrow();
     const next = encodeURIComponent(safeNext(body.next));
     if (user.mfa_enrolled_at) return reply.redirect(`/sign-in/mfa?next=${next}`);
     if (requiresMfa(memberships.flatMap((m) => m.roles))) return reply.redirect(`/mfa/set-up?next=${next}`);
@@ -152,7 +153,7 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps) {
       await req.audit({ action: 'partnership.switch', outcome: 'denied', detail: { partnershipId: id || null } });
       return reply.redirect('/');
     }
-    await switchPartnership(db, s.id, id);
+    await switchPartnership(db, s.id, s.user.id, id);
     await req.audit({ action: 'partnership.switch', outcome: 'allowed', partnershipId: id });
     reply.flash(`You are now working in ${target.name}.`);
     return reply.redirect('/');

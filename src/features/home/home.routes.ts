@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../platform/deps';
+import { ROLES, isRole } from '../../platform/permissions';
 import { countChildren } from '../children/children.service';
 
 export async function homeRoutes(app: FastifyInstance, { db }: AppDeps) {
@@ -8,7 +9,7 @@ export async function homeRoutes(app: FastifyInstance, { db }: AppDeps) {
     const canSeeChildren = req.scopes.has('child.read');
     return reply.view('home/views/home.njk', {
       title: 'Home',
-      roles: p.roles,
+      roles: p.roles.map((r) => (isRole(r) ? ROLES[r].label.toLowerCase() : r)),
       // A count is not a child's record; shown only to those who may open the records behind it.
       childCount: canSeeChildren ? await countChildren(db, p.partnershipId) : null,
       scopes: [...req.scopes],

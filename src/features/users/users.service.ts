@@ -51,6 +51,7 @@ export async function addUser(db: Db, partnershipId: number, input: unknown): Pr
     id = (await db.insertInto('app_user').values({
       email: u.email, name: u.name, agency_id: u.agencyId, password_hash: await hashPassword(password),
       mfa_secret: null, mfa_enrolled_at: null, mfa_last_step: null, status: 'active', locked_until: null, last_sign_in_at: null,
+      last_partnership_id: partnershipId,
     }).returning('id').executeTakeFirstOrThrow()).id;
   }
   await db.insertInto('membership').values(u.roles.map((role) => ({ user_id: id, partnership_id: partnershipId, role })))
