@@ -104,6 +104,7 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
       onConfigure: (env: nunjucks.Environment) => {
         env.addFilter('date', (value: Date | string | null) => formatDate(value, false));
         env.addFilter('datetime', (value: Date | string | null) => formatDate(value, true));
+        env.addFilter('number', (value: number | null) => (value === null || value === undefined ? '' : numberFormat.format(value)));
       },
     },
   });
@@ -285,6 +286,7 @@ function auditBase(req: FastifyRequest, outcome: AuditEntry['outcome'], entry: O
   };
 }
 
+const numberFormat = new Intl.NumberFormat('en-GB');
 const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
 const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London',

@@ -68,8 +68,8 @@ describe.each(dialects())('administration (%s)', (dialect) => {
     await admin.post('/admin/partnership/population', { childPopulation: '61500', year: '' });
     await admin.post('/admin/partnership/population', { childPopulation: '60900', year: '2023' });
     const page = await admin.get('/admin/partnership');
-    expect(page.body).toContain('61500');
-    expect(page.body).toContain('60900');
+    expect(page.body).toContain('61,500');
+    expect(page.body).toContain('60,900');
   });
 
   it('adds an agency, linking one that already works with another partnership', async () => {
