@@ -1,0 +1,251 @@
+/**
+ * Beacon's benchmarks (`npm run bench`):
+ *  - startup: from spawning the server (as `npm start` runs it) to the first 200 from GET /health, on an
+ *    empty database (migrations + demo seed) and again on the seeded one; median of N repetitions.
+ *  - home: requests per second and latency of the signed-in home page (GET /) under autocannon.
+ * Both on embedded PGlite and on PostgreSQL (a throwaway cluster, or BENCH_DATABASE_URL on 127.0.0.1).
+ *
+ *   npm run bench -- [--only startup|home] [--dialect pglite|postgres|both] [--repeats 3]
+ *                    [--connections 20] [--duration 10] [--warmup 2] [--children N] [--no-npm]
+ *
+ * Results: a table on stdout and bench/results/latest.json.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { homeBench, type HomeResult } from './lib/home';
+import { openPostgres, type PgTarget } from './lib/postgres';
+import { repoRoot, stopAllServers, type DbEnv } from './lib/server';
+import { startupBench, type StartupResult } from './lib/startup';
+import { Cleanup, table } from './lib/util';
+
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+
+function usage(message: string): never {
+  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
+    '[--connections 1-200] [--duration 1-60] [--warmup 0-30] [--children 1-100000] [--no-npm] [--max-minutes 1-30]');
+  process.exit(2);
+}
+
+function intOption(value: string | undefined, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) usage(`--${name} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        only: { type: 'string' }, dialect: { type: 'string' }, repeats: { type: 'string' }, connections: { type: 'string' },
+        duration: { type: 'string' }, warmup: { type: 'string' }, children: { type: 'string' }, 'no-npm': { type: 'boolean' },
+        'max-minutes': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    });
+  } catch (err) {
+    return usage((err as Error).message);
+  }
+})();
+if (values.help) usage('benchmarks of start-up time and of the signed-in home page');
+const only = values.only ?? 'all';
+if (!['all', 'startup', 'home'].includes(only)) usage('--only must be startup or home');
+const dialectArg = values.dialect ?? 'both';
+if (!['pglite', 'postgres', 'both'].includes(dialectArg)) usage('--dialect must be pglite, postgres or both');
+const options = {
+  only: only as 'all' | 'startup' | 'home',
+  dialects: (dialectArg === 'both' ? ['pglite', 'postgres'] : [dialectArg]) as ('pglite' | 'postgres')[],
+  repeats: intOption(values.repeats, 'repeats', 1, 10, 3),
+  connections: intOption(values.connections, 'connections', 1, 200, 20),
+  durationS: intOption(values.duration, 'duration', 1, 60, 10),
+  warmupS: intOption(values.warmup, 'warmup', 0, 30, 2),
+  children: values.children === undefined ? null : intOption(values.children, 'children', 1, 100_000, 400),
+  npmStart: !values['no-npm'],
+  maxMinutes: intOption(values['max-minutes'], 'max-minutes', 1, 30, 10),
+};
+const runStartup = options.only !== 'home';
+const runHome = options.only !== 'startup';
+
+const tmp = os.tmpdir();
+/** Error text goes into the results file: no machine paths in it. */
+const scrub = (text: string) => text.split(repoRoot.replace(/\/$/, '')).join('<repo>').split(tmp).join('<tmp>');
+const log = (line: string) => console.log(line);
+
+function git(args: string[]): string | null {
+  try { return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return null; }
+}
+
+const results = {
+  generatedAt: new Date().toISOString(),
+  elapsedS: 0,
+  environment: {
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    cpus: os.cpus().length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    gitCommit: git(['rev-parse', '--short', 'HEAD']),
+    gitDirty: (git(['status', '--porcelain']) ?? '') !== '',
+    postgres: null as null | { source: string; serverVersion: string },
+    /** 1, 5 and 15-minute load averages: other work on the machine skews every figure. */
+    loadAverage: { atStart: os.loadavg().map((n) => Math.round(n * 100) / 100), atEnd: [] as number[] },
+  },
+  options,
+  startup: [] as StartupResult[],
+  home: [] as HomeResult[],
+  errors: [] as string[],
+};
+
+const cleanup = new Cleanup();
+let finishing = false;
+async function abort(reason: string, code: number) {
+  if (finishing) return;
+  finishing = true;
+  console.error(`\nbench: ${reason}; stopping servers and clusters…`);
+  await stopAllServers();
+  await cleanup.runAll();
+  process.exit(code);
+}
+process.once('SIGINT', () => void abort('interrupted', 130));
+process.once('SIGTERM', () => void abort('terminated', 143));
+const deadline = setTimeout(() => void abort(`still running after ${options.maxMinutes} minutes (--max-minutes)`, 1), options.maxMinutes * 60_000);
+deadline.unref();
+
+/** Pre-seeds a database with a demo of --children children (the server then finds it seeded and leaves it). */
+async function preSeed(db: DbEnv, children: number) {
+  const { createDb } = await import('../src/db/create-db');
+  const { migrateToLatest } = await import('../src/db/migrate');
+  const { seedDemo } = await import('../src/db/seed/demo');
+  const handle = await createDb('DATABASE_URL' in db ? { databaseUrl: db.DATABASE_URL } : { dataDir: db.BEACON_DATA_DIR });
+  try {
+    await migrateToLatest(handle.db);
+    await seedDemo(handle.db, { children });
+  } finally {
+    await handle.close();
+  }
+}
+
+async function section(name: string, fn: () => Promise<void>) {
+  try {
+    await fn();
+  } catch (err) {
+    const message = `${name}: ${(err as Error).message}`;
+    results.errors.push(scrub(message));
+    console.error(`\n!!! bench FAILED — ${message}\n`);
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  const load = results.environment.loadAverage.atStart[0]!;
+  if (load > results.environment.cpus * 0.5) {
+    log(`Warning: the machine is busy (load average ${load} on ${results.environment.cpus} CPUs): the figures will be slower and noisier than on an idle machine.`);
+  }
+  const workDir = fs.mkdtempSync(path.join(tmp, 'beacon-bench-'));
+  cleanup.add('temporary data directories', () => fs.rmSync(workDir, { recursive: true, force: true }));
+  let dirs = 0;
+  const freshPglite = async (): Promise<DbEnv> => {
+    const dir = path.join(workDir, `pglite-${++dirs}`);
+    fs.mkdirSync(dir);
+    return { BEACON_DATA_DIR: dir };
+  };
+
+  let pgTarget: PgTarget | null = null;
+  const postgres = async (): Promise<PgTarget> => {
+    if (!pgTarget) {
+      log('Starting PostgreSQL…');
+      pgTarget = await openPostgres();
+      const target = pgTarget;
+      cleanup.add('PostgreSQL', () => target.close());
+      results.environment.postgres = { source: target.source, serverVersion: target.serverVersion };
+      log(`  PostgreSQL ${target.serverVersion}: ${target.source}`);
+    }
+    return pgTarget;
+  };
+  const freshPostgres = async (): Promise<DbEnv> => ({ DATABASE_URL: await (await postgres()).createDatabase() });
+  const fresh = (d: 'pglite' | 'postgres') => (d === 'pglite' ? freshPglite : freshPostgres);
+
+  try {
+    if (runStartup) {
+      for (const dialect of options.dialects) {
+        await section(`startup ${dialect}`, async () => {
+          log(`Start-up on ${dialect} (${options.repeats}×, first run on an empty database, second on the seeded one)…`);
+          results.startup.push(await startupBench({ dialect, command: 'node', repeats: options.repeats, freshDb: fresh(dialect), log }));
+        });
+        if (dialect === 'pglite' && options.npmStart) {
+          await section('startup npm start', async () => {
+            log('Start-up through npm start (once)…');
+            results.startup.push(await startupBench({ dialect, command: 'npm', repeats: 1, freshDb: fresh(dialect), log }));
+          });
+        }
+      }
+    }
+    if (runHome) {
+      for (const dialect of options.dialects) {
+        await section(`home ${dialect}`, async () => {
+          log(`Home page on ${dialect}: ${options.connections} connections, ${options.warmupS} s warm-up, ${options.durationS} s measured…`);
+          const db = await fresh(dialect)();
+          if (options.children) {
+            log(`  seeding a demo with ${options.children} children…`);
+            await preSeed(db, options.children);
+          }
+          results.home.push(await homeBench({ dialect, db, connections: options.connections, warmupS: options.warmupS, durationS: options.durationS, log }));
+        });
+      }
+    }
+  } finally {
+    finishing = true;
+    await stopAllServers();
+    await cleanup.runAll();
+    clearTimeout(deadline);
+  }
+  results.elapsedS = Math.round((Date.now() - started) / 100) / 10;
+  results.environment.loadAverage.atEnd = os.loadavg().map((n) => Math.round(n * 100) / 100);
+
+  console.log('');
+  if (results.startup.length) {
+    console.log(`Start-up to the first 200 from /health (ms; median of the runs; polled every 20 ms)`);
+    console.log(table(
+      ['Database', 'Command', 'Runs', 'First run (empty DB: migrate + seed)', 'Second run (seeded)', 'First runs', 'Second runs'],
+      results.startup.map((s) => [s.dialect, s.command, String(s.runs.length), s.medianFirstMs.toFixed(0), s.medianSecondMs.toFixed(0),
+        s.runs.map((r) => r.first.ms.toFixed(0)).join(', '), s.runs.map((r) => r.second.ms.toFixed(0)).join(', ')]),
+    ));
+    console.log('');
+  }
+  if (results.home.length) {
+    console.log(`Signed-in home page GET / as ${results.home[0]!.user} (${options.connections} connections, ${options.durationS} s after a ${options.warmupS} s warm-up)`);
+    console.log(table(
+      ['Database', 'Req/s (mean)', 'Latency mean ms', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'Requests', 'Non-2xx', 'Errors'],
+      results.home.map((h) => [h.dialect, h.measured.rpsMean.toFixed(0), h.measured.latencyMs.mean.toFixed(1), h.measured.latencyMs.p50.toFixed(1),
+        h.measured.latencyMs.p95.toFixed(1), h.measured.latencyMs.p99.toFixed(1), h.measured.latencyMs.max.toFixed(0),
+        String(h.measured.requests), String(h.measured.non2xx), String(h.measured.errors + h.measured.timeouts)]),
+    ));
+    console.log('');
+  }
+  const env = results.environment;
+  console.log(`Node ${env.node}, ${env.cpus}× ${env.cpuModel}, ${env.memoryGb} GB` +
+    (env.postgres ? `, PostgreSQL ${env.postgres.serverVersion} (${env.postgres.source})` : '') +
+    `; load average ${env.loadAverage.atStart[0]} at the start, ${env.loadAverage.atEnd[0]} at the end; ${results.elapsedS} s in all.`);
+
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const ignore = path.join(resultsDir, '.gitignore');
+  if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '*\n!.gitignore\n');
+  fs.writeFileSync(path.join(resultsDir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log('Results written to bench/results/latest.json');
+
+  if (results.errors.length) {
+    console.error(`\nbench FAILED (${results.errors.length}):\n${results.errors.map((e) => `- ${e.split('\n')[0]}`).join('\n')}`);
+    process.exit(1);
+  }
+}
+
+main().catch(async (err) => {
+  console.error(err);
+  await stopAllServers();
+  await cleanup.runAll();
+  process.exit(1);
+});
