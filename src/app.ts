@@ -8,7 +8,7 @@ import { authRoutes } from './features/auth/auth.routes';
 import { childrenRoutes } from './features/children/children.routes';
 import { homeRoutes } from './features/home/home.routes';
 
-export type BuildAppDeps = { db: Db; config: Config; now?: () => Date };
+export type BuildAppDeps = { db: Db; config: Config; now?: () => Date; logStream?: NodeJS.WritableStream };
 
 const navigation: NavItem[] = [
   { href: '/', text: 'Home', scope: 'home.view' },
@@ -27,7 +27,12 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     trustProxy: config.trustProxy,
     logger: {
       level: config.logLevel,
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
       redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+      // A query string can carry a child's name (a search): logs keep the path only.
+      serializers: {
+        req: (req) => ({ method: req.method, path: req.url.split('?')[0], remoteAddress: req.ip }),
+      },
     },
     genReqId: () => crypto.randomUUID(),
   });
