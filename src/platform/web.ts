@@ -227,6 +227,9 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
         }));
       }
     }
+    if (status === 429) {
+      await recordAudit(db, auditBase(req, 'denied', { action: 'request.rate_limited', detail: { method: req.method, path: req.url.split('?')[0] } }));
+    }
     if (err instanceof ValidationFailed && req.url.startsWith('/api/')) {
       return reply.code(400).send({ errors: err.errors });
     }

@@ -51,6 +51,12 @@ export async function createTestDb(dialect: Dialect): Promise<TestDb> {
     dialect,
     close: async () => {
       await handle.close();
+      // The pool's close returns before the server has let the connections go; a forced drop would cut them mid-goodbye.
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = ${name}`.execute(admin);
+        if (rows[0]!.n === 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
       await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
       await admin.destroy();
     },

@@ -163,7 +163,7 @@ describe.each(dialects())('sign-in and sessions (%s)', (dialect) => {
     for (let i = 0; i < 21; i++) codes.push((await c.post('/sign-in', { email: `guess${i}@a.test`, password: 'guessing-passwords-here' })).statusCode);
     expect(codes.slice(0, 20).every((s) => s === 401)).toBe(true);
     expect(codes[20]).toBe(429);
-    expect(await lastAudit('sign_in.rate_limited')).toMatchObject({ ip: '127.9.9.9', outcome: 'denied' });
+    expect(await lastAudit('request.rate_limited')).toMatchObject({ ip: '127.9.9.9', outcome: 'denied', detail: { method: 'POST', path: '/sign-in' } });
   });
 
   it('answers /health', async () => {

@@ -34,10 +34,7 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps) {
   app.post('/sign-in', {
     config: {
       access: 'public',
-      rateLimit: {
-        max: 20, timeWindow: '5 minutes',
-        onExceeded: (req: FastifyRequest) => { void req.audit({ action: 'sign_in.rate_limited', outcome: 'denied' }); },
-      },
+      rateLimit: { max: 20, timeWindow: '5 minutes' },
     },
   }, async (req, reply) => {
     const form = signInForm.safeParse(req.body);

@@ -1,0 +1,240 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHROMIUM_PATH, Person, checkedPages, demoUser, expectAccessible, expectFrontendJsRan, hasChromium, launchBrowser, signIn, startServer,
+  type Server,
+} from './support';
+
+/*
+ * Beacon in a real browser, used as people use it: sign-in with an authenticator code, finding a
+ * child, adding a person, the error pages. Every page type is checked with axe against WCAG 2.x A
+ * and AA, and no page may have a script or style refused by the Content-Security-Policy.
+ */
+
+if (!hasChromium) {
+  console.warn(`Skipping the browser tests: ${CHROMIUM_PATH} not found (install Debian's chromium package: apt-get install chromium).`);
+}
+
+function hasFocus(locator: Locator): Promise<boolean> {
+  return locator.evaluate((el) => el === el.ownerDocument.activeElement);
+}
+
+/** Waits for the page to show this main heading. */
+async function heading(page: Page, text: string | RegExp) {
+  await page.locator('h1', { hasText: text }).first().waitFor();
+}
+
+/** The GOV.UK error summary: shown, focused, and each of its links leads to a field on the page. */
+async function expectErrorSummary(page: Page, messages: string[]) {
+  const summary = page.locator('.govuk-error-summary');
+  await summary.waitFor();
+  expect(await page.title()).toMatch(/^Error: /);
+  expect(await summary.locator('.govuk-error-summary__title').textContent()).toContain('There is a problem');
+  const links = summary.locator('.govuk-error-summary__list a');
+  expect((await links.allTextContents()).map((t) => t.trim())).toEqual(messages);
+  // GOV.UK Frontend moves focus to the summary so screen reader users hear it first.
+  await expect.poll(() => hasFocus(summary), { message: 'focus on the error summary' }).toBe(true);
+  for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+    expect(href, 'error summary link').toMatch(/^#/);
+    expect(await page.locator(href!).count(), `the field ${href} the error summary links to`).toBe(1);
+  }
+  // Each field with an error shows its message beside it too.
+  for (const message of messages) {
+    expect(await page.locator('.govuk-error-message', { hasText: message }).count(), `inline error "${message}"`).toBeGreaterThan(0);
+  }
+}
+
+/** Follows an error summary link and checks the field it names now has focus. */
+async function followErrorLink(page: Page, message: string, fieldId: string) {
+  await page.locator('.govuk-error-summary__list a', { hasText: message }).click();
+  await expect.poll(() => hasFocus(page.locator(`#${fieldId}`)), { message: `focus on #${fieldId}` }).toBe(true);
+}
+
+// A generous timeout: the whole suite may share two cores with the other test files.
+describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => {
+  let server: Server;
+  let browser: Browser;
+  const people: Person[] = [];
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (checkedPages.length) console.info(`axe (WCAG 2.x A/AA) checked ${checkedPages.length} pages: ${checkedPages.join(', ')}`);
+  });
+
+  async function person() {
+    const p = await Person.open(browser, server.baseUrl);
+    people.push(p);
+    return p;
+  }
+
+  // Whatever a test did, nothing it loaded may have been refused by the Content-Security-Policy,
+  // and no script on its pages may have thrown. (Console errors for 4xx answers are expected.)
+  afterEach(async () => {
+    const all = people.splice(0);
+    const refused = all.flatMap((p) => p.cspErrors());
+    const thrown = all.flatMap((p) => p.pageErrors);
+    await Promise.all(all.map((p) => p.close()));
+    expect(refused, `Content-Security-Policy console errors:\n${refused.join('\n')}`).toEqual([]);
+    expect(thrown, `Uncaught script errors:\n${thrown.join('\n')}`).toEqual([]);
+  });
+
+  it('a social worker signs in with a password and code, finds a child, opens their record and signs out', async () => {
+    const { page } = await person();
+    const email = 'social.worker@northmere.gov.uk';
+    await signIn(page, email, {
+      signIn: async () => {
+        await heading(page, 'Sign in to Beacon');
+        await expectFrontendJsRan(page);
+        // The password component's "Show" button is added by GOV.UK Frontend's JavaScript.
+        await page.getByRole('button', { name: /show password/i }).waitFor();
+        await expectAccessible(page, 'sign-in');
+      },
+      mfa: async () => {
+        await heading(page, 'Enter your security code');
+        await expectAccessible(page, 'MFA');
+        await page.locator('#code').fill('12345');
+        await page.getByRole('button', { name: 'Continue', exact: true }).click();
+        await expectErrorSummary(page, ['Enter the 6-digit security code shown in your authenticator app now']);
+        await followErrorLink(page, 'Enter the 6-digit security code', 'code');
+        await expectAccessible(page, 'MFA with errors');
+      },
+    });
+    await expectFrontendJsRan(page);
+    await expectAccessible(page, 'home');
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Children', exact: true }).click();
+    await heading(page, 'Find a child');
+    await expectAccessible(page, 'children search');
+
+    await page.getByLabel('Name, LA child ID, UPN or NHS number').fill('Smith');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/children' && url.searchParams.get('q') === 'Smith');
+    const caption = page.locator('caption', { hasText: /children? found/ });
+    await caption.waitFor();
+    const results = page.locator('table tbody tr a.govuk-link');
+    expect(await results.count()).toBeGreaterThan(0);
+    for (const name of await results.allTextContents()) expect(name).toMatch(/^Smith, /);
+    await expectAccessible(page, 'children search results');
+
+    const first = (await results.first().textContent())!.trim();
+    const [last, firstName] = first.split(', ');
+    await results.first().click();
+    await page.waitForURL(/\/children\/[^/?]+$/);
+    await heading(page, `${firstName} ${last}`);
+    expect(await page.locator('.govuk-summary-list').textContent()).toContain('Date of birth');
+    await expectAccessible(page, 'child record');
+
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await heading(page, 'You have signed out');
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    await expectAccessible(page, 'signed out');
+
+    // The session is over: the record is behind sign-in again.
+    await page.goto('/children');
+    await heading(page, 'Sign in to Beacon');
+  });
+
+  it('the partnership administrator adds a person, correcting the form first, and looks at the partnership and the audit log', async () => {
+    const { page } = await person();
+    await signIn(page, 'admin@northmere.gov.uk');
+    // Priya works for two partnerships and starts where she last worked: she looks in on Eastholm, then goes back.
+    expect(await page.locator('.govuk-caption-l').textContent()).toContain('Northmere Safeguarding Children Partnership');
+    await page.getByLabel('Partnership', { exact: true }).selectOption({ label: 'Eastholm Safeguarding Children Partnership' });
+    await page.getByRole('button', { name: 'Switch', exact: true }).click();
+    await page.locator('.govuk-notification-banner', { hasText: 'You are now working in Eastholm Safeguarding Children Partnership.' }).waitFor();
+    expect(await page.locator('.govuk-caption-l').textContent()).toContain('Eastholm Safeguarding Children Partnership');
+    await page.getByLabel('Partnership', { exact: true }).selectOption({ label: 'Northmere Safeguarding Children Partnership' });
+    await page.getByRole('button', { name: 'Switch', exact: true }).click();
+    await page.locator('.govuk-notification-banner', { hasText: 'You are now working in Northmere Safeguarding Children Partnership.' }).waitFor();
+    expect(await page.locator('.govuk-caption-l').textContent()).toContain('Northmere Safeguarding Children Partnership');
+    await expectAccessible(page, 'home (administrator, with partnership switcher and notification banner)');
+
+    const nav = page.getByRole('navigation');
+    await nav.getByRole('link', { name: 'People', exact: true }).click();
+    await heading(page, 'People and roles');
+    expect(await page.locator('table').textContent()).toContain('Sam Okoro');
+    await expectAccessible(page, 'admin users');
+
+    await page.getByRole('button', { name: 'Add a person' }).click();
+    await page.waitForURL((url) => url.pathname === '/admin/users/new');
+    await heading(page, 'Add a person');
+    await expectAccessible(page, 'add a person');
+
+    await page.getByRole('button', { name: 'Add person', exact: true }).click();
+    await expectErrorSummary(page, [
+      'Enter an email address in the correct format, like name@example.org',
+      'Enter the person’s full name',
+      'Select the agency',
+      'Select at least one role',
+    ]);
+    await followErrorLink(page, 'Enter the person’s full name', 'name');
+    await followErrorLink(page, 'Select at least one role', 'roles');
+    await expectAccessible(page, 'add a person with errors');
+
+    await page.getByLabel('Full name', { exact: true }).fill('Alex Morgan');
+    await page.getByLabel('Work email address', { exact: true }).fill('alex.morgan@northmere.gov.uk');
+    await page.getByLabel('Agency', { exact: true }).selectOption({ label: 'Northmere Council' });
+    await page.getByLabel('Team manager', { exact: true }).check();
+    await page.getByRole('button', { name: 'Add person', exact: true }).click();
+    await heading(page, 'Person added');
+    expect((await page.locator('#temporary-password').textContent())!.trim()).toMatch(/^\S{16,}$/);
+    await expectAccessible(page, 'person added');
+
+    await page.getByRole('link', { name: 'View their account' }).click();
+    await heading(page, 'Alex Morgan');
+    await page.waitForURL(/\/admin\/users\/\d+$/);
+    expect(await page.getByLabel('Team manager', { exact: true }).isChecked()).toBe(true);
+    await expectAccessible(page, 'admin user');
+
+    await nav.getByRole('link', { name: 'Partnership', exact: true }).click();
+    await heading(page, 'Northmere Safeguarding Children Partnership');
+    await expectAccessible(page, 'admin partnership');
+
+    await nav.getByRole('link', { name: 'Audit log', exact: true }).click();
+    await heading(page, 'Audit log');
+    const log = await page.locator('table').textContent();
+    expect(log).toContain('user.create');
+    expect(log).toContain('sign_in.mfa');
+    await expectAccessible(page, 'admin audit log');
+  });
+
+  it('a wrong password is refused with the error summary', async () => {
+    const { page } = await person();
+    await page.goto('/sign-in');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expectErrorSummary(page, ['Enter your email address', 'Enter your password']);
+    await followErrorLink(page, 'Enter your password', 'password');
+    await expectAccessible(page, 'sign-in with missing answers');
+
+    await page.locator('#email').fill('team.manager@northmere.gov.uk');
+    await page.locator('#password').fill('not-the-right-password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expectErrorSummary(page, ['Enter a correct email address and password']);
+    expect(page.url()).toMatch(/\/sign-in$/);
+    expect(await page.locator('#email').inputValue()).toBe('team.manager@northmere.gov.uk');
+    expect(await page.locator('#password').inputValue()).toBe('');
+    await expectAccessible(page, 'sign-in with a wrong password');
+  });
+
+  it('shows the page-not-found page, and a practitioner is told they do not have access to people and roles', async () => {
+    const visitor = await person();
+    const missing = await visitor.page.goto('/no-such-page');
+    expect(missing?.status()).toBe(404);
+    await heading(visitor.page, 'Page not found');
+    await expectAccessible(visitor.page, '404');
+
+    const { page } = await person();
+    await signIn(page, 'practitioner@riverside.sch.uk');
+    expect(await page.getByRole('navigation').getByRole('link', { name: 'People' }).count()).toBe(0);
+    const denied = await page.goto('/admin/users');
+    expect(denied?.status()).toBe(403);
+    await heading(page, 'You do not have access to this page');
+    expect(await page.locator('body').textContent()).toContain(`Signed in as ${demoUser('practitioner@riverside.sch.uk').name}`);
+    await expectAccessible(page, '403');
+  });
+});

@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
+import { generate } from 'otplib';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { buildApp, type BeaconApp } from '../src/app';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, seedDemo } from '../src/db/seed/demo';
+import { loadConfig } from '../src/platform/config';
+import { createTestDb, type TestDb } from '../src/testing/test-db';
+
+/** Debian's chromium package; playwright's own browser downloads are not used. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM_PATH);
+
+/** The WCAG 2.x A and AA rules the service is held to. */
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+export type Server = { app: BeaconApp; db: TestDb; baseUrl: string; close(): Promise<void> };
+
+/** The real app on an ephemeral loopback port, over an in-memory PGlite with the demo partnership. */
+export async function startServer(): Promise<Server> {
+  const db = await createTestDb('pglite');
+  await seedDemo(db.db, { children: 60 });
+  const app = await buildApp({ db: db.db, config: loadConfig({ NODE_ENV: 'test' }) });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, db, baseUrl: address, close: async () => { await app.close(); await db.close(); } };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export function demoUser(email: string) {
+  const user = DEMO_USERS.find((u) => u.email === email);
+  if (!user) throw new Error(`No demo user ${email}`);
+  return user;
+}
+
+/**
+ * A person at a browser: one context (their own cookies), one page, and every console error and
+ * uncaught page error the page produced, so a test can assert the Content-Security-Policy refused nothing.
+ */
+export class Person {
+  consoleErrors: string[] = [];
+  /** Uncaught exceptions in the page's scripts. */
+  pageErrors: string[] = [];
+  private constructor(public context: BrowserContext, public page: Page) {
+    page.on('console', (msg) => { if (msg.type() === 'error') this.consoleErrors.push(`${page.url()}: ${msg.text()}`); });
+    page.on('pageerror', (err) => this.pageErrors.push(`${page.url()}: ${err.message}`));
+  }
+
+  static async open(browser: Browser, baseUrl: string): Promise<Person> {
+    const context = await browser.newContext({ baseURL: baseUrl });
+    return new Person(context, await context.newPage());
+  }
+
+  /** Console errors that say the Content-Security-Policy blocked something. */
+  cspErrors(): string[] {
+    return this.consoleErrors.filter((e) => /content security policy|content-security-policy|refused to (load|execute|apply)/i.test(e));
+  }
+
+  async close() { await this.context.close(); }
+}
+
+/** Signs in at /sign-in with the demo password and a fresh code from the demo authenticator, as a person would. */
+export async function signIn(page: Page, email: string, check?: { signIn?: () => Promise<void>; mfa?: () => Promise<void> }) {
+  await page.goto('/sign-in');
+  await check?.signIn?.();
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL((url) => url.pathname === '/sign-in/mfa');
+  await check?.mfa?.();
+  // Each code is accepted once per person, and each test signs a different person in.
+  await page.locator('#code').fill(await generate({ secret: DEMO_TOTP_SECRET }));
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+  await expect.poll(() => page.locator('h1').textContent()).toBe(`Welcome, ${demoUser(email).name}`);
+}
+
+/** Page types checked with axe in this run, for the closing summary. */
+export const checkedPages: string[] = [];
+
+/** Runs axe over the page with the WCAG A/AA rules and fails with a readable list of every violation. */
+export async function expectAccessible(page: Page, label: string) {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  checkedPages.push(label);
+  const report = results.violations.map((v) => [
+    `• ${v.id} (${v.impact ?? 'unknown impact'}): ${v.help}`,
+    `  ${v.helpUrl}`,
+    ...v.nodes.map((n) => `  - ${n.target.join(' ')}\n    ${n.html}\n    ${(n.failureSummary ?? '').replace(/\n/g, '\n    ')}`),
+  ].join('\n'));
+  expect(report, `axe found ${results.violations.length} WCAG violation(s) on the ${label} page (${page.url()}):\n${report.join('\n')}`).toEqual([]);
+}
+
+/** GOV.UK Frontend's JavaScript ran: it needs the nonce'd inline script and the external module, so the CSP let both through. */
+export async function expectFrontendJsRan(page: Page) {
+  await expect.poll(() => page.locator('body').getAttribute('class')).toContain('govuk-frontend-supported');
+}
