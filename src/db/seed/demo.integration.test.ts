@@ -17,6 +17,10 @@ describe.each(dialects())('demo seed (%s)', (dialect) => {
     expect(roles).toHaveLength(9);
     const n = Number((await t.db.selectFrom('child').select((eb) => eb.fn.countAll<string>().as('n')).where('partnership_id', '=', result.partnershipId).executeTakeFirstOrThrow()).n);
     expect(n).toBe(120);
+    for (const table of ['referral', 'assessment', 'cla_episode'] as const) {
+      const rows = Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).where('partnership_id', '=', result.partnershipId).executeTakeFirstOrThrow()).n);
+      expect(rows, table).toBeGreaterThan(0);
+    }
     expect(DEMO_USERS.length).toBeGreaterThanOrEqual(9);
     expect(await seedDemoIfEmpty(t.db)).toBeNull();
     expect((await verifyAuditChain(t.db)).ok).toBe(true);

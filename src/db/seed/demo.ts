@@ -4,6 +4,7 @@ import { addPartnership, setChildPopulation } from '../../features/partnerships/
 import { addUser } from '../../features/users/users.service';
 import type { Role } from '../../platform/permissions';
 import { generateChildren } from './generator';
+import { generateJourneys, type Journeys } from './journeys';
 
 /**
  * The demo partnership a newcomer sees after `npm start`. Like the CLI, the seed stands above the
@@ -65,12 +66,8 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
   }
 
   const count = opts.children ?? 400;
-  const rows = (p: number, la: string, n: number, seed: number) => generateChildren({ count: n, seed, laCode: la, today }).map((c) => ({
-    partnership_id: p, la_child_id: c.laChildId, upn: c.upn, nhs_number: c.nhsNumber, first_name: c.firstName, last_name: c.lastName,
-    date_of_birth: c.dateOfBirth, expected_birth_date: c.expectedBirthDate, sex: c.sex, ethnicity: c.ethnicity, postcode: c.postcode, locality: c.locality,
-  }));
-  for (const batch of chunks(rows(main.id, DEMO_LA_CODE, count, 1), 500)) await db.insertInto('child').values(batch).execute();
-  for (const batch of chunks(rows(second.id, SECOND_LA_CODE, Math.ceil(count / 4), 2), 500)) await db.insertInto('child').values(batch).execute();
+  await seedChildren(db, main.id, DEMO_LA_CODE, count, 1, today);
+  await seedChildren(db, second.id, SECOND_LA_CODE, Math.ceil(count / 4), 2, today);
 
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
 }
@@ -93,6 +90,26 @@ export function demoSignInText(): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** Synthetic children of one partnership with their journeys, inserted in batches, parents before children. */
+export async function seedChildren(db: Db, partnershipId: number, laCode: string, count: number, seed: number, today: string) {
+  const children = generateChildren({ count, seed, laCode, today }).map((c) => ({ ...c, id: crypto.randomUUID() }));
+  const childRows = children.map((c) => ({
+    id: c.id, partnership_id: partnershipId, la_child_id: c.laChildId, upn: c.upn, nhs_number: c.nhsNumber, first_name: c.firstName,
+    last_name: c.lastName, date_of_birth: c.dateOfBirth, expected_birth_date: c.expectedBirthDate, sex: c.sex, ethnicity: c.ethnicity,
+    postcode: c.postcode, locality: c.locality, source: 'demo' as const,
+  }));
+  for (const batch of chunks(childRows, 500)) await db.insertInto('child').values(batch).execute();
+  const journeys = generateJourneys(children, { seed: seed * 7919, today });
+  const order: (keyof Journeys)[] = ['place_of_concern', 'referral', 'assessment', 'strategy_discussion', 's47_enquiry', 'initial_conference',
+    'cp_plan', 'cp_plan_review', 'cp_core_group', 'cp_visit', 'cin_plan', 'cla_episode', 'cla_review', 'health_assessment',
+    'missing_episode', 'exploitation_assessment'];
+  for (const table of order) {
+    const rows = journeys[table].map((r) => ({ ...r, partnership_id: partnershipId, ...(table === 'place_of_concern' ? {} : { source: 'demo' }) }));
+    for (const batch of chunks(rows, 500)) await db.insertInto(table).values(batch as never).execute();
+  }
+  return { children: children.length, referrals: journeys.referral.length };
 }
 
 function* chunks<T>(items: T[], size: number): Generator<T[]> {
