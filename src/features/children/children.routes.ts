@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../platform/deps';
 import { NotFound } from '../../platform/errors';
-import { findChildById, searchChildren } from './children.service';
+import { EVENT_KINDS, chronologyOf, findChildById, searchChildren } from './children.service';
 
 export async function childrenRoutes(app: FastifyInstance, { db }: AppDeps) {
   app.get('/children', { config: { access: 'child.read' } }, async (req, reply) => {
@@ -21,6 +21,12 @@ export async function childrenRoutes(app: FastifyInstance, { db }: AppDeps) {
     const child = await findChildById(db, req.partnership!.partnershipId, childId);
     if (!child) throw new NotFound('No such child', 'child', childId);
     await req.audit({ action: 'child.read', recordType: 'child', recordId: child.id });
-    return reply.view('children/views/child.njk', { title: `${child.first_name} ${child.last_name}`, child });
+    const kind = String((req.query as { kind?: string }).kind ?? '');
+    const events = await chronologyOf(db, req.partnership!.partnershipId, child.id);
+    const shown = kind in EVENT_KINDS ? events.filter((e) => e.kind === kind) : events;
+    return reply.view('children/views/child.njk', {
+      title: `${child.first_name} ${child.last_name}`, child, events: shown, total: events.length,
+      kind: kind in EVENT_KINDS ? kind : '', kinds: EVENT_KINDS,
+    });
   });
 }

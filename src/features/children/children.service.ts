@@ -1,1 +1,2 @@
+export { chronologyOf, EVENT_KINDS, type ChronologyEvent } from './chronology';
 export { findChildById, findChildByLaChildId, searchChildren, countChildren } from './children.repository';

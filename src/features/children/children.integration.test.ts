@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, signIn, type TestApp } from '../../testing/test-app';
+import { dialects } from '../../testing/test-db';
+
+describe.each(dialects())('a child’s chronology (%s)', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+    const { a } = t.fixture;
+    const referral = await t.db.insertInto('referral').values({ partnership_id: a.id, child_id: a.childId, referral_date: '2025-01-06', referral_source: '6', primary_need: 'N1' })
+      .returning('id').executeTakeFirstOrThrow();
+    await t.db.insertInto('assessment').values({ partnership_id: a.id, referral_id: referral.id, start_date: '2025-01-07', authorisation_date: '2025-02-20', factors: ['3A', '4B'] }).execute();
+    const plan = await t.db.insertInto('cp_plan').values({ partnership_id: a.id, referral_id: referral.id, start_date: '2025-02-03', initial_category: 'NEG', latest_category: 'NEG', previous_plans: 0 })
+      .returning('id').executeTakeFirstOrThrow();
+    await t.db.insertInto('cp_visit').values({ partnership_id: a.id, cp_plan_id: plan.id, visit_date: '2025-02-14', seen_alone: true }).execute();
+    await t.db.insertInto('missing_episode').values({ partnership_id: a.id, child_id: a.childId, missing_type: 'M', start_date: '2025-03-01', end_date: '2025-03-02' }).execute();
+  });
+  afterAll(async () => { await t?.close(); });
+
+  it('lists every event newest first, and filters by area', async () => {
+    const c = await signIn(t, 'social_worker@a.test');
+    const page = await c.get(`/children/${t.fixture.a.childId}`);
+    const order = ['Returned', 'Missing', 'Assessment authorised', 'Statutory visit', 'Child protection plan started', 'Assessment started', 'Referral received']
+      .map((title) => page.body.indexOf(`>${title}<`));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
+    expect(page.body).toContain('factors 3A, 4B');
+    const protection = await c.get(`/children/${t.fixture.a.childId}?kind=protection`);
+    expect(protection.body).toContain('Child protection plan started');
+    expect(protection.body).not.toContain('>Referral received<');
+    const nonsense = await c.get(`/children/${t.fixture.a.childId}?kind=<script>`);
+    expect(nonsense.statusCode).toBe(200);
+    expect(nonsense.body).not.toContain('<script>');
+  });
+
+  it('shows nothing of another partnership’s child', async () => {
+    const c = await signIn(t, 'social_worker@b.test');
+    expect((await c.get(`/children/${t.fixture.a.childId}?kind=protection`)).statusCode).toBe(404);
+  });
+});
