@@ -20,7 +20,7 @@ describe('synthetic journeys', () => {
   });
 
   it('keeps dates in order and nothing in the future', () => {
-    for (const r of j.referral) if (r.closure_date) expect(r.closure_date >= r.referral_date).toBe(true);
+    for (const r of j.referral) if (r.closure_date) expect((r.closure_date as string) >= (r.referral_date as string)).toBe(true);
     for (const a of j.assessment) if (a.authorisation_date) expect((a.authorisation_date as string) >= (a.start_date as string)).toBe(true);
     for (const t of ['referral', 'cp_plan', 'cla_episode', 'missing_episode'] as const) {
       for (const r of j[t]) expect((r.referral_date ?? r.start_date) as string <= today).toBe(true);
