@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { agencyCommands } from './agency';
 import { auditCommands } from './audit';
+import { calendarCommands } from './calendar';
 import type { CliContext } from './context';
 import { dbCommands } from './db';
 import { demoCommands } from './demo';
@@ -19,5 +20,6 @@ export function buildProgram(ctx: CliContext): Command {
   agencyCommands(program, ctx);
   userCommands(program, ctx);
   auditCommands(program, ctx);
+  calendarCommands(program, ctx);
   return program;
 }
