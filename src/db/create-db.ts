@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import type { Database } from './schema';
 
@@ -30,6 +32,9 @@ const INT8_OID = 20;
 // Dates stay ISO strings (YYYY-MM-DD) as the domain uses them; bigints fit in a number here.
 export const typeParsers = { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) };
 
+/** The extensions the schema uses (name search), bundled with PGlite; a server needs PostgreSQL's contrib modules. */
+export const pgliteExtensions = { pg_trgm, fuzzystrmatch };
+
 export async function createDb(config: DbConfig): Promise<DbHandle> {
   const url = config.databaseUrl;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
@@ -47,7 +52,7 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
     throw new Error(`DATABASE_URL must be unset, memory:// or postgres://…; got a value starting "${url.slice(0, 12)}"`);
   }
   if (url === 'memory://') {
-    const pglite = await PGlite.create({ parsers: typeParsers });
+    const pglite = await PGlite.create({ parsers: typeParsers, extensions: pgliteExtensions });
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
     return { db, dialect: 'pglite', describe: 'in-memory PGlite', pglite, close: () => db.destroy() };
   }
@@ -55,7 +60,7 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
   fs.mkdirSync(dataDir, { recursive: true });
   const release = takeDataDirLock(dataDir);
   try {
-    const pglite = await PGlite.create({ dataDir: path.join(dataDir, 'pglite'), parsers: typeParsers });
+    const pglite = await PGlite.create({ dataDir: path.join(dataDir, 'pglite'), parsers: typeParsers, extensions: pgliteExtensions });
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
     return {
       db,

@@ -1,7 +1,7 @@
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { createDb, typeParsers, type Db } from '../db/create-db';
+import { createDb, pgliteExtensions, typeParsers, type Db } from '../db/create-db';
 import { migrateToLatest } from '../db/migrate';
 import type { Database } from '../db/schema';
 
@@ -34,7 +34,7 @@ let counter = 0;
 /** A fresh, migrated, empty database of the dialect, private to the caller. */
 export async function createTestDb(dialect: Dialect): Promise<TestDb> {
   if (dialect === 'pglite') {
-    const pglite = await PGlite.create({ loadDataDir: await pgliteTemplate(), parsers: typeParsers });
+    const pglite = await PGlite.create({ loadDataDir: await pgliteTemplate(), parsers: typeParsers, extensions: pgliteExtensions });
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
     return { db, dialect, close: () => db.destroy() };
   }
