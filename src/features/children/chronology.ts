@@ -1,4 +1,12 @@
 import type { Db } from '../../db/create-db';
+import { labelOf, type CodeListId } from '../../domain/codes';
+
+/** A code with its meaning, as people read it: "6: Police". */
+function coded(list: CodeListId, code: string | null): string | null {
+  if (!code) return null;
+  const label = labelOf(list, code);
+  return label ? `${code}: ${label}` : code;
+}
 
 /** One line of a child's chronology: what happened, when, and which kind of record says so. */
 export type ChronologyEvent = { date: string; kind: EventKind; title: string; detail: string | null };
@@ -26,21 +34,21 @@ export async function chronologyOf(db: Db, partnershipId: number, childId: strin
   const referrals = await db.selectFrom('referral').selectAll().where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute();
   const referralIds = referrals.map((r) => r.id);
   for (const r of referrals) {
-    add(r.referral_date, 'referral', r.referral_nfa ? 'Referral: no further action' : 'Referral received', [r.referral_source && `source ${r.referral_source}`, r.primary_need && `need ${r.primary_need}`].filter(Boolean).join(', ') || null);
-    add(r.closure_date, 'referral', 'Case closed', r.closure_reason);
+    add(r.referral_date, 'referral', r.referral_nfa ? 'Referral: no further action' : 'Referral received', [r.referral_source && `source ${coded('referralSource', r.referral_source)}`, r.primary_need && `need ${coded('primaryNeed', r.primary_need)}`].filter(Boolean).join(', ') || null);
+    add(r.closure_date, 'referral', 'Case closed', coded('reasonForClosure', r.closure_reason));
   }
   if (referralIds.length) {
     for (const a of await db.selectFrom('assessment').selectAll().where('partnership_id', '=', partnershipId).where('referral_id', 'in', referralIds).execute()) {
       add(a.start_date, 'assessment', 'Assessment started');
-      add(a.authorisation_date, 'assessment', 'Assessment authorised', a.factors.length ? `factors ${a.factors.join(', ')}` : null);
+      add(a.authorisation_date, 'assessment', 'Assessment authorised', a.factors.length ? `factors ${a.factors.map((f) => coded('assessmentFactor', f)).join('; ')}` : null);
     }
     for (const s of await db.selectFrom('strategy_discussion').selectAll().where('partnership_id', '=', partnershipId).where('referral_id', 'in', referralIds).execute()) add(s.discussion_date, 'protection', 'Strategy discussion held', s.s47_initiated ? 'Section 47 enquiry initiated' : null);
     for (const s of await db.selectFrom('s47_enquiry').selectAll().where('partnership_id', '=', partnershipId).where('referral_id', 'in', referralIds).execute()) add(s.start_date, 'protection', 'Section 47 enquiry started', s.icpc_not_required ? 'conference not required' : null);
     for (const c of await db.selectFrom('initial_conference').selectAll().where('partnership_id', '=', partnershipId).where('referral_id', 'in', referralIds).execute()) add(c.conference_date, 'protection', 'Initial child protection conference', c.resulted_in_plan ? 'child protection plan' : 'no plan');
     const plans = await db.selectFrom('cp_plan').selectAll().where('partnership_id', '=', partnershipId).where('referral_id', 'in', referralIds).execute();
     for (const p of plans) {
-      add(p.start_date, 'protection', 'Child protection plan started', p.initial_category && `category ${p.initial_category}`);
-      add(p.end_date, 'protection', 'Child protection plan ended', p.latest_category && `latest category ${p.latest_category}`);
+      add(p.start_date, 'protection', 'Child protection plan started', p.initial_category && `category ${coded('categoryOfAbuse', p.initial_category)}`);
+      add(p.end_date, 'protection', 'Child protection plan ended', p.latest_category && `latest category ${coded('categoryOfAbuse', p.latest_category)}`);
     }
     if (plans.length) {
       const planIds = plans.map((p) => p.id);
@@ -54,10 +62,10 @@ export async function chronologyOf(db: Db, partnershipId: number, childId: strin
     }
   }
   for (const e of await db.selectFrom('cla_episode').selectAll().where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute()) {
-    add(e.start_date, 'care', e.reason_new_episode === 'S' ? 'Became looked after' : 'Care episode started', [e.legal_status && `legal status ${e.legal_status}`, e.placement_type && `placement ${e.placement_type}`].filter(Boolean).join(', ') || null);
-    add(e.end_date, 'care', e.reason_ceased === 'X1' ? 'Care episode ended (continues in care)' : 'Ceased to be looked after', e.reason_ceased);
+    add(e.start_date, 'care', e.reason_new_episode === 'S' ? 'Became looked after' : 'Care episode started', [e.legal_status && `legal status ${coded('legalStatus', e.legal_status)}`, e.placement_type && `placement ${coded('placementType', e.placement_type)}`].filter(Boolean).join(', ') || null);
+    add(e.end_date, 'care', e.reason_ceased === 'X1' ? 'Care episode ended (continues in care)' : 'Ceased to be looked after', coded('reasonEpisodeCeased', e.reason_ceased));
   }
-  for (const r of await db.selectFrom('cla_review').selectAll().where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute()) add(r.review_date, 'care', 'Looked-after review', r.review_code);
+  for (const r of await db.selectFrom('cla_review').selectAll().where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute()) add(r.review_date, 'care', 'Looked-after review', coded('reviewCode', r.review_code));
   for (const h of await db.selectFrom('health_assessment').selectAll().where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute()) add(h.assessment_date, 'health', h.kind === 'initial' ? 'Initial health assessment' : 'Review health assessment');
   for (const m of await db.selectFrom('missing_episode').selectAll().where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute()) {
     add(m.start_date, 'missing', m.missing_type === 'M' ? 'Missing' : 'Away without authorisation');
