@@ -9,8 +9,14 @@ export interface PartnershipTable {
   name: string;
   /** Child population (0-17) for any year without a figure of its own. */
   default_child_population: number | null;
+  settings: ColumnType<PartnershipSettings, string | undefined, string>;
   created_at: CreatedAt;
 }
+
+export type PartnershipSettings = {
+  /** Local timescale limits by rule id, in the rule's own unit. */
+  timescales?: Record<string, number>;
+};
 
 export interface PartnershipChildPopulationTable {
   partnership_id: number;

@@ -46,6 +46,7 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/users/:userId/reset-mfa': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/users/${f.targetUserId}/reset-mfa` }) },
   'GET /admin/partnership': { allow: ADMIN, request: () => ({ url: '/admin/partnership' }) },
   'POST /admin/partnership/population': { allow: ADMIN, request: () => ({ url: '/admin/partnership/population', form: { childPopulation: 'many' } }) },
+  'POST /admin/partnership/timescales': { allow: ADMIN, request: () => ({ url: '/admin/partnership/timescales', form: { strategy_discussion: '9' } }) },
   'POST /admin/agencies': { allow: ADMIN, request: () => ({ url: '/admin/agencies', form: { name: '' } }) },
   'GET /admin/audit': { allow: ADMIN, request: () => ({ url: '/admin/audit' }) },
   'POST /admin/audit/verify': { allow: ADMIN, request: () => ({ url: '/admin/audit/verify' }) },

@@ -144,3 +144,25 @@ describe.each(dialects())('children and partnerships (%s)', (dialect) => {
     expect((await next.get('/')).body).toContain('Beta Partnership</span>');
   });
 });
+
+describe.each(dialects())('local timescales (%s)', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => { t = await createTestApp(dialect); });
+  afterAll(async () => { await t?.close(); });
+
+  it('are set by the partnership administrator within their limits, blank meaning the usual', async () => {
+    const admin = await signIn(t, 'partnership_admin@a.test');
+    await admin.get('/admin/partnership');
+    const tooLong = await admin.post('/admin/partnership/timescales', { strategy_discussion: '5', cp_visit: 'ten' });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.body).toContain('href="#strategy_discussion"');
+    expect(tooLong.body).toContain('at most 3 working days');
+    expect(tooLong.body).toContain('href="#cp_visit"');
+    const ok = await admin.post('/admin/partnership/timescales', { strategy_discussion: '2', cp_visit: '', mash_check_red: '2' });
+    expect(ok.statusCode).toBe(302);
+    const p = await t.db.selectFrom('partnership').select('settings').where('id', '=', t.fixture.a.id).executeTakeFirstOrThrow();
+    expect(p.settings).toEqual({ timescales: { strategy_discussion: 2, mash_check_red: 2 } });
+    const other = await t.db.selectFrom('partnership').select('settings').where('id', '=', t.fixture.b.id).executeTakeFirstOrThrow();
+    expect(other.settings).toEqual({});
+  });
+});

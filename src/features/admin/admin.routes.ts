@@ -5,7 +5,8 @@ import { NotFound, ValidationFailed } from '../../platform/errors';
 import { formErrors } from '../../platform/forms';
 import { ROLES, ROLE_NAMES } from '../../platform/permissions';
 import { AGENCY_TYPES, addAgency, listAgencies } from '../agencies/agencies.service';
-import { findPartnershipById, listChildPopulations, setChildPopulation } from '../partnerships/partnerships.service';
+import { TIMESCALE_RULES, unitName } from '../../domain/timescales';
+import { findPartnershipById, listChildPopulations, setChildPopulation, setLocalTimescales, settingsOf } from '../partnerships/partnerships.service';
 import { addUser, endUserSessions, findUserInPartnership, listUsers, resetMfa, setRoles, setUserStatus } from '../users/users.service';
 
 const roleItems = (selected: string[] = []) =>
@@ -98,7 +99,12 @@ export async function adminRoutes(app: FastifyInstance, { db }: AppDeps) {
 
   const partnershipPage = async (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
     const partnership = await findPartnershipById(db, pid(req));
+    const own = (await settingsOf(db, pid(req))).timescales ?? {};
+    const localTimescales = TIMESCALE_RULES.filter((r) => 'local' in r).map((r) => ({
+      id: r.id, name: r.name, standard: `${r.limit.amount} ${unitName(r.limit.unit)}`, unit: unitName(r.limit.unit), value: String(own[r.id] ?? ''),
+    }));
     return {
+      localTimescales,
       title: 'Partnership and agencies', p: partnership, populations: await listChildPopulations(db, pid(req)),
       agencies: await listAgencies(db, pid(req)), agencyTypes: AGENCY_TYPES,
       typeLabels: Object.fromEntries(AGENCY_TYPES.map((t) => [t.value, t.label])), ...extra,
@@ -119,6 +125,21 @@ export async function adminRoutes(app: FastifyInstance, { db }: AppDeps) {
     await req.audit({ action: 'partnership.population', recordType: 'partnership', recordId: String(pid(req)), detail: { year: body.year || 'all' } });
     reply.flash(body.year ? `Child population for ${body.year} saved.` : 'Child population saved for every year.');
     return reply.redirect('/admin/partnership');
+  });
+
+  app.post('/admin/partnership/timescales', { config: { access: 'admin.partnership' } }, async (req, reply) => {
+    const body = req.body as Record<string, string>;
+    try {
+      await setLocalTimescales(db, pid(req), body);
+    } catch (err) {
+      if (!(err instanceof ValidationFailed)) throw err;
+      const page = await partnershipPage(req, { errors: formErrors(err.errors) });
+      page.localTimescales = page.localTimescales.map((t) => ({ ...t, value: body[t.id] ?? '' }));
+      return reply.code(400).view('admin/views/partnership.njk', page);
+    }
+    await req.audit({ action: 'partnership.timescales', recordType: 'partnership', recordId: String(pid(req)) });
+    reply.flash('Local timescales saved.');
+    return reply.redirect('/admin/partnership#timescales');
   });
 
   app.post('/admin/agencies', { config: { access: 'admin.partnership' } }, async (req, reply) => {

@@ -1,4 +1,6 @@
 import type { Db } from '../../db/create-db';
+import type { PartnershipSettings } from '../../db/schema';
+import { TIMESCALE_RULES, localLimitProblem } from '../../domain/timescales';
 import { NotFound, ValidationFailed, fieldErrors } from '../../platform/errors';
 import * as repo from './partnerships.repository';
 import { childPopulation, newPartnership } from './partnerships.schema';
@@ -23,6 +25,29 @@ export async function setChildPopulation(db: Db, partnershipId: number, input: u
   if (!(await repo.findPartnershipById(db, partnershipId))) throw new NotFound('No such partnership');
   if (year === undefined) await repo.setChildPopulationForAllYears(db, partnershipId, n);
   else await repo.upsertChildPopulation(db, partnershipId, year, n);
+}
+
+export async function settingsOf(db: Db, partnershipId: number): Promise<PartnershipSettings> {
+  const row = await db.selectFrom('partnership').select('settings').where('id', '=', partnershipId).executeTakeFirst();
+  if (!row) throw new NotFound('No such partnership');
+  return row.settings ?? {};
+}
+
+/** Sets the partnership's own limits for local timescales; a blank value goes back to the default. */
+export async function setLocalTimescales(db: Db, partnershipId: number, input: Record<string, string | undefined>) {
+  const settings = await settingsOf(db, partnershipId);
+  const timescales: Record<string, number> = {};
+  const errors: { field: string; message: string }[] = [];
+  for (const rule of TIMESCALE_RULES.filter((r) => 'local' in r)) {
+    const raw = input[rule.id]?.trim();
+    if (!raw) continue;
+    const amount = Number(raw);
+    const problem = /^\d+$/.test(raw) ? localLimitProblem(rule.id, amount) : `${rule.name}: enter a whole number`;
+    if (problem) errors.push({ field: rule.id, message: problem });
+    else timescales[rule.id] = amount;
+  }
+  if (errors.length) throw new ValidationFailed(errors);
+  await db.updateTable('partnership').set({ settings: JSON.stringify({ ...settings, timescales }) }).where('id', '=', partnershipId).execute();
 }
 
 /** The population for a year: that year's figure, else the latest year before it, else the default. */
