@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../platform/deps';
 import { NotFound } from '../../platform/errors';
-import { EVENT_KINDS, chronologyOf, findChildById, searchChildren } from './children.service';
+import { settingsOf } from '../partnerships/partnerships.service';
+import { EVENT_KINDS, chronologyOf, findChildById, searchChildren, timescalesOf } from './children.service';
 
-export async function childrenRoutes(app: FastifyInstance, { db }: AppDeps) {
+export async function childrenRoutes(app: FastifyInstance, { db, now }: AppDeps) {
   app.get('/children', { config: { access: 'child.read' } }, async (req, reply) => {
     const q = String((req.query as { q?: string }).q ?? '').slice(0, 100);
     const p = req.partnership!;
@@ -23,9 +24,13 @@ export async function childrenRoutes(app: FastifyInstance, { db }: AppDeps) {
     await req.audit({ action: 'child.read', recordType: 'child', recordId: child.id });
     const kind = String((req.query as { kind?: string }).kind ?? '');
     const events = await chronologyOf(db, req.partnership!.partnershipId, child.id);
+    const at = now();
+    const settings = await settingsOf(db, req.partnership!.partnershipId);
+    const timescales = await timescalesOf(db, req.partnership!.partnershipId, child.id, child.date_of_birth,
+      { today: at.toISOString().slice(0, 10), now: at, local: settings.timescales });
     const shown = kind in EVENT_KINDS ? events.filter((e) => e.kind === kind) : events;
     return reply.view('children/views/child.njk', {
-      title: `${child.first_name} ${child.last_name}`, child, events: shown, total: events.length,
+      title: `${child.first_name} ${child.last_name}`, child, events: shown, total: events.length, timescales,
       kind: kind in EVENT_KINDS ? kind : '', kinds: EVENT_KINDS,
     });
   });
