@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../platform/deps';
 import { NotFound } from '../../platform/errors';
 import { settingsOf } from '../partnerships/partnerships.service';
-import { EVENT_KINDS, chronologyOf, findChildById, searchChildren, timescalesOf } from './children.service';
+import { EVENT_KINDS, chronologyOf, coded, findChildById, searchChildren, timescalesOf } from './children.service';
 
 export async function childrenRoutes(app: FastifyInstance, { db, now }: AppDeps) {
   app.get('/children', { config: { access: 'child.read' } }, async (req, reply) => {
@@ -31,6 +31,7 @@ export async function childrenRoutes(app: FastifyInstance, { db, now }: AppDeps)
     const shown = kind in EVENT_KINDS ? events.filter((e) => e.kind === kind) : events;
     return reply.view('children/views/child.njk', {
       title: `${child.first_name} ${child.last_name}`, child, events: shown, total: events.length, timescales,
+      sex: coded('sex', child.sex), ethnicity: coded('ethnicity', child.ethnicity),
       kind: kind in EVENT_KINDS ? kind : '', kinds: EVENT_KINDS,
     });
   });

@@ -1,11 +1,11 @@
 import type { Db } from '../../db/create-db';
-import { labelOf, type CodeListId } from '../../domain/codes';
+import { codeList, type CodeListId } from '../../domain/codes';
 
-/** A code with its meaning, as people read it: "6: Police". */
-function coded(list: CodeListId, code: string | null): string | null {
+/** A code with its meaning, as people read it ("6: Police"); the code alone where its meaning is unverified. */
+export function coded(list: CodeListId, code: string | null): string | null {
   if (!code) return null;
-  const label = labelOf(list, code);
-  return label ? `${code}: ${label}` : code;
+  const entry = codeList(list).codes.find((c) => c.code === code);
+  return entry && !entry.meaningUnverified ? `${code}: ${entry.label}` : code;
 }
 
 /** One line of a child's chronology: what happened, when, and which kind of record says so. */
