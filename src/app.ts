@@ -6,6 +6,7 @@ import { registerWeb, type NavItem, type RouteRecord } from './platform/web';
 import { adminRoutes } from './features/admin/admin.routes';
 import { authRoutes } from './features/auth/auth.routes';
 import { childrenRoutes } from './features/children/children.routes';
+import { recordsRoutes } from './features/children/records.routes';
 import { homeRoutes } from './features/home/home.routes';
 
 export type BuildAppDeps = { db: Db; config: Config; now?: () => Date; logStream?: NodeJS.WritableStream };
@@ -49,6 +50,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await authRoutes(scope, appDeps);
     await homeRoutes(scope, appDeps);
     await childrenRoutes(scope, appDeps);
+    await recordsRoutes(scope, appDeps);
     await adminRoutes(scope, appDeps);
   });
   await app.ready();

@@ -10,10 +10,11 @@ import { dialects } from '../testing/test-db';
  * 404 as for a record that does not exist. Later features add their routes here.
  */
 type Expect = 'public' | 'signed-in' | Role[];
-type Row = { allow: Expect; record?: boolean; request: (f: Fixture & { targetUserId: number }) => { url: string; form?: Record<string, string> } };
+type Row = { allow: Expect; record?: boolean; request: (f: Fixture & { targetUserId: number; referralId: string }) => { url: string; form?: Record<string, string> } };
 
 const ADMIN: Role[] = ['partnership_admin'];
 const CHILD_READERS: Role[] = ['social_worker', 'team_manager', 'auditor'];
+const CHILD_WRITERS: Role[] = ['social_worker', 'team_manager'];
 
 const MATRIX: Record<string, Row> = {
   'GET /health': { allow: 'public', request: () => ({ url: '/health' }) },
@@ -36,6 +37,11 @@ const MATRIX: Record<string, Row> = {
   'POST /partnership': { allow: 'signed-in', request: (f) => ({ url: '/partnership', form: { partnershipId: String(f.a.id) } }) },
   'GET /children': { allow: CHILD_READERS, request: () => ({ url: '/children?q=Testchild' }) },
   'GET /children/:childId': { allow: CHILD_READERS, record: true, request: (f) => ({ url: `/children/${f.a.childId}` }) },
+  'GET /children/:childId/records/new': { allow: CHILD_WRITERS, record: true, request: (f) => ({ url: `/children/${f.a.childId}/records/new` }) },
+  'GET /children/:childId/records/:type/new': { allow: CHILD_WRITERS, record: true, request: (f) => ({ url: `/children/${f.a.childId}/records/referral/new` }) },
+  'POST /children/:childId/records/:type/new': { allow: CHILD_WRITERS, record: true, request: (f) => ({ url: `/children/${f.a.childId}/records/referral/new`, form: { 'referral_date-day': '' } }) },
+  'GET /children/:childId/records/:type/:recordId': { allow: CHILD_WRITERS, record: true, request: (f) => ({ url: `/children/${f.a.childId}/records/referral/${f.referralId}` }) },
+  'POST /children/:childId/records/:type/:recordId': { allow: CHILD_WRITERS, record: true, request: (f) => ({ url: `/children/${f.a.childId}/records/referral/${f.referralId}`, form: { 'referral_date-day': '' } }) },
   'GET /admin/users': { allow: ADMIN, request: () => ({ url: '/admin/users' }) },
   'GET /admin/users/new': { allow: ADMIN, request: () => ({ url: '/admin/users/new' }) },
   'POST /admin/users/new': { allow: ADMIN, request: () => ({ url: '/admin/users/new', form: { email: 'not-an-email' } }) },
@@ -71,11 +77,12 @@ function expected(row: Row, role: Role | null, own: boolean): Outcome {
 
 describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
   let t: TestApp;
-  let f: Fixture & { targetUserId: number };
+  let f: Fixture & { targetUserId: number; referralId: string };
   beforeAll(async () => {
     t = await createTestApp(dialect);
     const target = await addUser(t.db, t.fixture.a.id, { email: 'target@a.test', name: 'Target Person', agencyId: t.fixture.a.agencyId, roles: ['practitioner'] });
-    f = { ...t.fixture, targetUserId: target.id };
+    const referral = await t.db.insertInto('referral').values({ partnership_id: t.fixture.a.id, child_id: t.fixture.a.childId, referral_date: '2025-01-06' }).returning('id').executeTakeFirstOrThrow();
+    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id };
   });
   afterAll(async () => { await t?.close(); });
 
