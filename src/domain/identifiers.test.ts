@@ -34,3 +34,14 @@ describe('UPN', () => {
     expect(() => upnCheckLetter('abc')).toThrow(/11 digits/);
   });
 });
+
+describe('UPN problems, as the census rules name them', () => {
+  it('names the rule each fault breaks', async () => {
+    const { upnProblem } = await import('./identifiers');
+    expect(upnProblem('Q823456789012')).toBeNull();
+    expect(upnProblem('R823456789012')).toMatchObject({ rule: '1510', message: 'UPN invalid (wrong check letter at character 1)' });
+    expect(upnProblem('Q8234567890X2')).toMatchObject({ rule: '1540' });
+    expect(upnProblem('Q82345678901I')).toMatchObject({ rule: '1550' });
+    expect(upnProblem('Q82345')).toMatchObject({ rule: '1510' });
+  });
+});

@@ -33,3 +33,12 @@ export function isValidNhsNumber(value: string): boolean {
   const digits = value.replace(/\s/g, '');
   return /^\d{10}$/.test(digits) && nhsCheckDigit(digits.slice(0, 9)) === Number(digits[9]);
 }
+
+/** What is wrong with a UPN, as the CIN census rules say it (1540, 1550, 1510), or null. */
+export function upnProblem(upn: string): { rule: string; message: string } | null {
+  if (!/^[A-Z]/.test(upn) || upn.length !== 13) return { rule: '1510', message: 'A UPN is 13 characters: a check letter, then 12 more' };
+  if (!/^\d{11}$/.test(upn.slice(1, 12))) return { rule: '1540', message: 'UPN invalid (characters 5-12 not all numeric)' };
+  if (!/^[0-9A-HJ-NP-Z]$/.test(upn[12]!)) return { rule: '1550', message: 'UPN invalid (character 13 not a recognised value)' };
+  if (upnCheckLetter(upn.slice(1)) !== upn[0]) return { rule: '1510', message: 'UPN invalid (wrong check letter at character 1)' };
+  return null;
+}

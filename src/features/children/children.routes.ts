@@ -14,7 +14,7 @@ export async function childrenRoutes(app: FastifyInstance, { db, now }: AppDeps)
       // A search that returns children is a look at their records: logged with the ids it showed.
       await req.audit({ action: 'child.search', recordType: 'child', detail: { results: results.length, ids: results.map((c) => c.id) } });
     }
-    return reply.view('children/views/search.njk', { title: 'Find a child', q, results });
+    return reply.view('children/views/search.njk', { title: 'Find a child', q, results, canWrite: req.scopes.has('child.write') });
   });
 
   app.get('/children/:childId', { config: { access: 'child.read' } }, async (req, reply) => {

@@ -1,5 +1,6 @@
 import { isIsoDate } from '../../domain/calendar';
 import { checkCode, codesFor, collectionYearOf, type CodeListId } from '../../domain/codes';
+import { isValidNhsNumber, upnProblem } from '../../domain/identifiers';
 import type { FieldError } from '../../platform/errors';
 
 /**
@@ -8,26 +9,26 @@ import type { FieldError } from '../../platform/errors';
  */
 
 export type Field =
-  | { name: string; label: string; kind: 'date'; required?: boolean; hint?: string }
+  | { name: string; label: string; kind: 'date'; required?: boolean; hint?: string; future?: boolean }
   | { name: string; label: string; kind: 'datetime'; required?: boolean; hint?: string }
   | { name: string; label: string; kind: 'code'; list: CodeListId; required?: boolean; hint?: string }
   | { name: string; label: string; kind: 'codes'; list: CodeListId; hint?: string }
   | { name: string; label: string; kind: 'boolean'; required?: boolean; hint?: string }
   | { name: string; label: string; kind: 'choice'; options: { value: string; text: string }[]; required?: boolean; hint?: string }
   | { name: string; label: string; kind: 'number'; min: number; max: number; hint?: string }
-  | { name: string; label: string; kind: 'text'; hint?: string };
+  | { name: string; label: string; kind: 'text'; required?: boolean; hint?: string; max?: number; check?: (value: string) => string | null };
 
 export type ParentKind = 'child' | 'referral' | 'cp_plan' | 'strategy_discussion' | 's47_enquiry';
 
 export type RecordType = {
-  type: RecordTable;
+  type: RecordTable | 'child';
   title: string;
   /** The record this one belongs to: the child, or one of the child's referrals or plans. */
   parent: ParentKind;
   /** Optional links to sibling records (a Section 47 enquiry to the strategy discussion that started it). */
   links?: { name: string; label: string; of: ParentKind }[];
-  /** The field whose date dates the record: the collection year its codes are judged by. */
-  dateField: string;
+  /** The field whose date dates the record: the collection year its codes are judged by (none: today's). */
+  dateField: string | null;
   fields: Field[];
   /** Columns the return needs that follow from the fields (a missing episode's dates from its times). */
   derive?: (values: RecordValues) => RecordValues;
@@ -136,6 +137,31 @@ export const RECORD_TYPES: RecordType[] = [
 
 export const RECORD_TYPE = new Map(RECORD_TYPES.map((r) => [r.type, r]));
 
+/** The child's own details, checked as the CIN census checks them. */
+export const CHILD_DETAILS: RecordType = {
+  // A child's details are current facts: their codes are judged by this year's lists.
+  type: 'child', title: 'Child’s details', parent: 'child', dateField: null, fields: [
+    { name: 'first_name', label: 'First name', kind: 'text', required: true, max: 100 },
+    { name: 'last_name', label: 'Last name', kind: 'text', required: true, max: 100 },
+    { name: 'la_child_id', label: 'LA child ID', kind: 'text', required: true, max: 20, hint: 'Up to 20 letters and numbers',
+      // CIN rules 1570 and 1580.
+      check: (v) => (/^[A-Za-z0-9]+$/.test(v) ? null : 'LA child ID must contain only letters and numbers') },
+    { name: 'date_of_birth', label: 'Date of birth', kind: 'date', hint: 'Leave blank for an unborn child' },
+    { name: 'expected_birth_date', label: 'Expected date of birth (unborn child)', kind: 'date', future: true },
+    { name: 'sex', label: 'Sex', kind: 'code', list: 'sex' },
+    { name: 'ethnicity', label: 'Ethnicity', kind: 'code', list: 'ethnicity' },
+    { name: 'disabilities', label: 'Disabilities', kind: 'codes', list: 'disability' },
+    { name: 'upn', label: 'Unique pupil number (UPN)', kind: 'text', max: 13, check: (v) => upnProblem(v.toUpperCase())?.message ?? null },
+    { name: 'former_upn', label: 'Former UPN', kind: 'text', max: 13, check: (v) => (upnProblem(v.toUpperCase()) ? 'Former UPN wrongly formatted' : null) },
+    { name: 'upn_unknown', label: 'Reason the UPN is unknown', kind: 'code', list: 'upnUnknown' },
+    { name: 'nhs_number', label: 'NHS number', kind: 'text', max: 12, hint: '10 digits, like 943 476 5919',
+      check: (v) => (isValidNhsNumber(v) ? null : 'Enter a valid NHS number: 10 digits with the right check digit') },
+    { name: 'address', label: 'Address', kind: 'text', max: 300 },
+    { name: 'postcode', label: 'Postcode', kind: 'text', max: 8 },
+    { name: 'locality', label: 'Locality', kind: 'text', max: 60 },
+  ],
+};
+
 export type FormValues = Record<string, string | string[] | undefined>;
 export type RecordValues = Record<string, string | string[] | boolean | number | Date | null>;
 
@@ -171,9 +197,9 @@ export function parseRecordForm(def: RecordType, form: FormValues, today: string
     const v = form[name];
     return (Array.isArray(v) ? v[0] : v)?.trim() ?? '';
   };
-  const mainDate = def.fields.find((f) => f.name === def.dateField)?.kind === 'datetime'
-    ? isoFromSlashes(one(`${def.dateField}-date`))
-    : readDate(one(`${def.dateField}-day`), one(`${def.dateField}-month`), one(`${def.dateField}-year`));
+  const mainDate = def.dateField === null ? today
+    : def.fields.find((f) => f.name === def.dateField)?.kind === 'datetime' ? isoFromSlashes(one(`${def.dateField}-date`))
+      : readDate(one(`${def.dateField}-day`), one(`${def.dateField}-month`), one(`${def.dateField}-year`));
   const year = typeof mainDate === 'string' && isIsoDate(mainDate) ? collectionYearOf(mainDate) : collectionYearOf(today);
   for (const f of def.fields) {
     const label = f.label;
@@ -186,7 +212,7 @@ export function parseRecordForm(def: RecordType, form: FormValues, today: string
           if (f.required) errors.push({ field: `${f.name}-day`, message: `Enter the ${lowerFirst(label)}` });
         } else if (date === 'invalid') {
           errors.push({ field: `${f.name}-day`, message: `${label} must be a real date, like 27 3 2024` });
-        } else if (date > today) {
+        } else if (date > today && !f.future) {
           errors.push({ field: `${f.name}-day`, message: `${label} must be today or in the past` });
         } else values[f.name] = date;
         break;
@@ -250,7 +276,9 @@ export function parseRecordForm(def: RecordType, form: FormValues, today: string
       }
       case 'text': {
         const v = one(f.name);
-        values[f.name] = v ? v.slice(0, 200) : null;
+        const problem = !v ? (f.required ? `Enter the ${lowerFirst(label)}` : null) : v.length > (f.max ?? 200) ? `${label} must be ${f.max ?? 200} characters or fewer` : f.check?.(v) ?? null;
+        if (problem) errors.push({ field: f.name, message: problem });
+        else values[f.name] = v || null;
         break;
       }
     }

@@ -36,11 +36,11 @@ async function belongsToChild(db: Db, partnershipId: number, childId: string, ki
 /** Checks that need the child's other records. */
 async function journeyProblems(db: Db, partnershipId: number, child: ChildRef, def: RecordType, values: RecordValues, parentId: string | null): Promise<FieldError[]> {
   const errors: FieldError[] = [];
-  const date = values[def.dateField] ?? values.start_date;
+  const date = (def.dateField && values[def.dateField]) ?? values.start_date;
   const dateKey = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
   const afterBirth = ['cla_episode', 'cla_review', 'health_assessment', 'missing_episode', 'exploitation_assessment', 'cp_visit'];
   if (child.date_of_birth && date && afterBirth.includes(def.type) && dateKey(date) < child.date_of_birth) {
-    errors.push({ field: fieldId(def, def.dateField), message: `This cannot be before the child’s date of birth (${child.date_of_birth})` });
+    errors.push({ field: fieldId(def, def.dateField ?? ''), message: `This cannot be before the child’s date of birth (${child.date_of_birth})` });
   }
   if (def.type === 'cp_plan' && parentId && values.start_date) {
     const conference = await db.selectFrom('initial_conference').select((eb) => eb.fn.max('conference_date').as('latest'))
@@ -104,7 +104,7 @@ function linksRow(def: RecordType, links: Record<string, string | null>) {
 /** The natural key of each record type is unique: a second record on the same date is refused by name. */
 function duplicateOr(err: unknown, def: RecordType): unknown {
   if ((err as { code?: string }).code === '23505') {
-    return new ValidationFailed([{ field: fieldId(def, def.dateField), message: `A ${def.title.toLowerCase()} on this date is already recorded for this child` }]);
+    return new ValidationFailed([{ field: fieldId(def, def.dateField ?? ''), message: `A ${def.title.toLowerCase()} on this date is already recorded for this child` }]);
   }
   return err;
 }
