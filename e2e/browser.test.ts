@@ -6,8 +6,8 @@ import {
 } from './support';
 
 /*
- * Beacon in a real browser, used as people use it: sign-in with an authenticator code, finding a
- * child, adding a person, the error pages. Every page type is checked with axe against WCAG 2.x A
+ * Beacon in a real browser, used as people use it: sign-in with an authenticator code, the worklists,
+ * finding a child, adding a person, the error pages. Every page type is checked with axe against WCAG 2.x A
  * and AA, and no page may have a script or style refused by the Content-Security-Policy.
  */
 
@@ -107,6 +107,12 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     await expectFrontendJsRan(page);
     await expectAccessible(page, 'home');
 
+    await page.getByRole('navigation').getByRole('link', { name: 'My work', exact: true }).click();
+    await heading(page, 'My work');
+    await page.locator('caption', { hasText: /allocated to you/ }).waitFor();
+    expect(await page.locator('table tbody tr a.govuk-link').count()).toBeGreaterThan(0);
+    await expectAccessible(page, 'my work');
+
     await page.getByRole('navigation').getByRole('link', { name: 'Children', exact: true }).click();
     await heading(page, 'Find a child');
     await expectAccessible(page, 'children search');
@@ -201,6 +207,47 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     expect(log).toContain('user.create');
     expect(log).toContain('sign_in.mfa');
     await expectAccessible(page, 'admin audit log');
+  });
+
+  it('the team manager sees the work of her teams, filters it, and looks at the children at risk outside the home', async () => {
+    const { page } = await person();
+    await signIn(page, 'team.manager@northmere.gov.uk');
+    const nav = page.getByRole('navigation');
+    await nav.getByRole('link', { name: 'My work', exact: true }).click();
+    await heading(page, 'My work');
+    await page.getByRole('link', { name: 'See your team’s work' }).click();
+    await heading(page, 'My team');
+    expect(await page.locator('.govuk-caption-l').textContent()).toContain('Assessment team North, Child protection team');
+    const rows = page.locator('table tbody tr');
+    expect(await rows.count()).toBeGreaterThan(0);
+    expect(await page.locator('table').textContent()).toContain('Sam Okoro');
+    await expectAccessible(page, 'my team');
+
+    await page.getByLabel('Worker', { exact: true }).selectOption({ label: 'Sam Okoro' });
+    await page.getByRole('button', { name: 'Show children', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/my-team' && url.searchParams.get('worker') !== '');
+    await page.locator('caption', { hasText: /allocated to Sam Okoro/ }).waitFor();
+    expect(await page.locator('table').textContent()).not.toContain('Amira Hussain');
+    await expectAccessible(page, 'my team filtered');
+
+    await nav.getByRole('link', { name: 'Outside the home', exact: true }).click();
+    await heading(page, 'Children at risk outside the home');
+    await page.locator('caption', { hasText: 'By place of concern' }).waitFor();
+    await page.locator('caption', { hasText: /^\s*\d+ child(ren)?\s*$/ }).waitFor();
+    await expectAccessible(page, 'outside the home');
+
+    await page.getByLabel('Locality', { exact: true }).selectOption({ label: 'North' });
+    await page.getByRole('button', { name: 'Show children', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/outside-home' && url.searchParams.get('locality') === 'North');
+    await page.locator('caption', { hasText: 'living in North' }).or(page.getByText('No children match')).waitFor();
+    expect(await page.getByLabel('Locality', { exact: true }).inputValue()).toBe('North');
+    await expectAccessible(page, 'outside the home filtered');
+
+    const bad = await page.goto('/outside-home?locality=Atlantis');
+    expect(bad?.status()).toBe(400);
+    await expectErrorSummary(page, ['Select a locality from the list']);
+    await followErrorLink(page, 'Select a locality from the list', 'locality');
+    await expectAccessible(page, 'outside the home with errors');
   });
 
   it('a wrong password is refused with the error summary', async () => {

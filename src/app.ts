@@ -8,12 +8,15 @@ import { authRoutes } from './features/auth/auth.routes';
 import { childrenRoutes } from './features/children/children.routes';
 import { recordsRoutes } from './features/children/records.routes';
 import { homeRoutes } from './features/home/home.routes';
+import { worklistsRoutes } from './features/worklists/worklists.routes';
 
 export type BuildAppDeps = { db: Db; config: Config; now?: () => Date; logStream?: NodeJS.WritableStream };
 
 const navigation: NavItem[] = [
   { href: '/', text: 'Home', scope: 'home.view' },
+  { href: '/my-work', text: 'My work', scope: 'child.read' },
   { href: '/children', text: 'Children', scope: 'child.read' },
+  { href: '/outside-home', text: 'Outside the home', scope: 'child.read' },
   { href: '/admin/users', text: 'People', scope: 'admin.users' },
   { href: '/admin/partnership', text: 'Partnership', scope: 'admin.partnership' },
   { href: '/admin/audit', text: 'Audit log', scope: 'audit.read' },
@@ -50,6 +53,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await authRoutes(scope, appDeps);
     await homeRoutes(scope, appDeps);
     await childrenRoutes(scope, appDeps);
+    await worklistsRoutes(scope, appDeps);
     await recordsRoutes(scope, appDeps);
     await adminRoutes(scope, appDeps);
   });

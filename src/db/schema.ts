@@ -285,4 +285,32 @@ export interface Database {
   place_of_concern: PlaceOfConcernTable;
   missing_episode: MissingEpisodeTable;
   exploitation_assessment: ExploitationAssessmentTable;
+  team: TeamTable;
+  team_member: TeamMemberTable;
+  allocation: AllocationTable;
+}
+
+export interface TeamTable {
+  id: Generated<number>;
+  partnership_id: number;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface TeamMemberTable {
+  team_id: number;
+  user_id: number;
+  is_manager: Generated<boolean>;
+}
+
+/** A child's case held by a worker in a team, from one date until `to_date` (null while current). */
+export interface AllocationTable {
+  id: Generated<string>;
+  partnership_id: number;
+  child_id: string;
+  user_id: number;
+  team_id: number | null;
+  from_date: string;
+  to_date: string | null;
+  created_at: CreatedAt;
 }

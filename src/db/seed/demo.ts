@@ -3,6 +3,7 @@ import { addAgency } from '../../features/agencies/agencies.service';
 import { addPartnership, setChildPopulation } from '../../features/partnerships/partnerships.service';
 import { addUser } from '../../features/users/users.service';
 import type { Role } from '../../platform/permissions';
+import { seedAllocations } from './allocations';
 import { generateChildren } from './generator';
 import { generateJourneys, type Journeys } from './journeys';
 
@@ -67,6 +68,7 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
 
   const count = opts.children ?? 400;
   await seedChildren(db, main.id, DEMO_LA_CODE, count, 1, today);
+  await seedAllocations(db, main.id, { password: DEMO_PASSWORD, totpSecret: DEMO_TOTP_SECRET });
   await seedChildren(db, second.id, SECOND_LA_CODE, Math.ceil(count / 4), 2, today);
 
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
