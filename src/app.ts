@@ -7,6 +7,7 @@ import { adminRoutes } from './features/admin/admin.routes';
 import { authRoutes } from './features/auth/auth.routes';
 import { childrenRoutes } from './features/children/children.routes';
 import { recordsRoutes } from './features/children/records.routes';
+import { childDetailsRoutes } from './features/children/child-details.routes';
 import { homeRoutes } from './features/home/home.routes';
 import { worklistsRoutes } from './features/worklists/worklists.routes';
 
@@ -55,6 +56,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await childrenRoutes(scope, appDeps);
     await worklistsRoutes(scope, appDeps);
     await recordsRoutes(scope, appDeps);
+    await childDetailsRoutes(scope, appDeps);
     await adminRoutes(scope, appDeps);
   });
   await app.ready();
