@@ -43,10 +43,11 @@ async function journeyProblems(db: Db, partnershipId: number, child: ChildRef, d
     errors.push({ field: fieldId(def, def.dateField ?? ''), message: `This cannot be before the child’s date of birth (${child.date_of_birth})` });
   }
   if (def.type === 'cp_plan' && parentId && values.start_date) {
-    const conference = await db.selectFrom('initial_conference').select((eb) => eb.fn.max('conference_date').as('latest'))
+    // The plan starts at a conference: one must be recorded on or before its start.
+    const conference = await db.selectFrom('initial_conference').select((eb) => eb.fn.min('conference_date').as('first'))
       .where('partnership_id', '=', partnershipId).where('referral_id', '=', parentId).executeTakeFirst();
-    if (!conference?.latest) errors.push({ field: fieldId(def, 'start_date'), message: 'Record the initial child protection conference first: a plan starts at a conference' });
-    else if (String(values.start_date) < String(conference.latest)) errors.push({ field: fieldId(def, 'start_date'), message: `A plan cannot start before its conference (${conference.latest})` });
+    if (!conference?.first) errors.push({ field: fieldId(def, 'start_date'), message: 'Record the initial child protection conference first: a plan starts at a conference' });
+    else if (String(values.start_date) < String(conference.first)) errors.push({ field: fieldId(def, 'start_date'), message: `A plan cannot start before its conference (${conference.first})` });
   }
   if ((def.type === 'cin_plan' || def.type === 'cp_plan') && values.start_date) {
     // A child in need plan and a child protection plan of the same child must not overlap.
