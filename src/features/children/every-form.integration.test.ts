@@ -49,7 +49,7 @@ describe.each(dialects())('every record form (%s)', (dialect) => {
   for (const def of RECORD_TYPES) {
     it(`${def.title}: saves a good form and refuses a future date`, async () => {
       const url = `/children/${t.fixture.a.childId}/records/${def.type}/new`;
-      const parentId = def.parent === 'child' ? {} : { parentId: parents[def.parent]! };
+      const parentId: Record<string, string> = def.parent === 'child' ? {} : { parentId: parents[def.parent]! };
       // A child in need plan cannot overlap the protection plan: it gets dates before it.
       const when = def.type === 'cin_plan' ? '2026-01-06' : def.type === 'cp_plan' ? '2026-02-02' : DAY;
       if (def.type === 'cp_plan') {
