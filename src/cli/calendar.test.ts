@@ -1,28 +1,8 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { run, type CliContext } from './context';
-import { buildProgram } from './program';
+import { runBeacon, runCli } from '../testing/cli';
 
-type Run = { code: number; stdout: string; stderr: string };
-
-/** The beacon program in this process. The calendar needs no database, so opening one is a failure. */
-async function cli(args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CliContext = {
-    withDb: async () => { throw new Error('the calendar commands must not open the database'); },
-    print: (out, value, text) => { stdout += out.json ? JSON.stringify(value) : `${text()}\n`; },
-    error: (message) => { stderr += `${message}\n`; },
-    writeOut: (text) => { stdout += text; },
-    writeErr: (text) => { stderr += text; },
-    readStdin: async () => '',
-    progressStream: null,
-  };
-  const code = await run(buildProgram(ctx), ['node', 'beacon', ...args], ctx);
-  return { code, stdout, stderr };
-}
+/** The calendar needs no database, so opening one is a failure. */
+const cli = (args: string[]) => runCli(async () => { throw new Error('the calendar commands must not open the database'); }, args);
 
 describe('beacon calendar add-working-days', () => {
   it('prints the n-th working day after a date, past weekends and bank holidays', async () => {
@@ -92,17 +72,7 @@ describe('beacon calendar working-days-between', () => {
 
 describe('the beacon command as a person runs it', () => {
   it('loads the bank holiday table under node', async () => {
-    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-    const r = await new Promise<Run>((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(root, 'bin', 'beacon.js'), 'calendar', 'add-working-days', '2022-09-16', '1'],
-        { cwd: root, env: { ...process.env, NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => { stdout += d; });
-      child.stderr.on('data', (d) => { stderr += d; });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+    const r = await runBeacon({}, ['calendar', 'add-working-days', '2022-09-16', '1']);
     expect(r).toEqual({ code: 0, stdout: '2022-09-20\n', stderr: '' });
   });
 });

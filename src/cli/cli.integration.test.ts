@@ -1,50 +1,17 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../db/create-db';
 import { recordAudit } from '../platform/audit';
 import { createTestDb, dialects, type TestDb } from '../testing/test-db';
-import { run, type CliContext } from './context';
-import { buildProgram } from './program';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(root, 'bin', 'beacon.js');
-
-type Run = { code: number; stdout: string; stderr: string };
+import { runBeacon, runCli } from '../testing/cli';
 
 /** The beacon program in this process, over the test's database: fast enough to try every case. */
-async function cli(t: TestDb, args: string[], stdin = ''): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CliContext = {
-    withDb: async (fn) => fn({ db: t.db, dialect: t.dialect, describe: `test ${t.dialect}`, close: async () => {} }),
-    print: (out, value, text) => { stdout += out.json ? JSON.stringify(value) : `${text()}\n`; },
-    error: (message) => { stderr += `${message}\n`; },
-    writeOut: (text) => { stdout += text; },
-    writeErr: (text) => { stderr += text; },
-    readStdin: async () => stdin,
-    progressStream: null,
-  };
-  const code = await run(buildProgram(ctx), ['node', 'beacon', ...args], ctx);
-  return { code, stdout, stderr };
-}
-
-/** The real command, as a person runs it: a new process with its own database connection. */
-function beacon(env: Record<string, string>, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NODE_ENV: 'test', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const cli = (t: TestDb, args: string[], stdin = '') =>
+  runCli(async (fn) => fn({ db: t.db, dialect: t.dialect, describe: `test ${t.dialect}`, close: async () => {} }), args, stdin);
+const beacon = runBeacon;
 
 describe.each(dialects())('the beacon command (%s)', (dialect) => {
   let t: TestDb;
