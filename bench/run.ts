@@ -3,10 +3,15 @@
  *  - startup: from spawning the server (as `npm start` runs it) to the first 200 from GET /health, on an
  *    empty database (migrations + demo seed) and again on the seeded one; median of N repetitions.
  *  - home: requests per second and latency of the signed-in home page (GET /) under autocannon.
+ *  - children: seeding a partnership of --search-children children (200,000) with their journeys (timed),
+ *    then finding a child (GET /children?q=…, a mix of name, misspelt name, date of birth, NHS number and
+ *    LA child id queries taken from the data) and a child's record page with a 500-event chronology
+ *    (GET /children/<id>), each at --clients concurrent clients; EXPLAIN ANALYZE of the search's SQL.
  * Both on embedded PGlite and on PostgreSQL (a throwaway cluster, or BENCH_DATABASE_URL on 127.0.0.1).
  *
- *   npm run bench -- [--only startup|home] [--dialect pglite|postgres|both] [--repeats 3]
+ *   npm run bench -- [--only startup|home|children] [--dialect pglite|postgres|both] [--repeats 3]
  *                    [--connections 20] [--duration 10] [--warmup 2] [--children N] [--no-npm]
+ *                    [--search-children 200000] [--search-requests 300] [--record-requests 200] [--clients 4]
  *
  * Results: a table on stdout and bench/results/latest.json.
  */
@@ -16,6 +21,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { childrenBench, QUERY_KINDS, type ChildrenResult } from './lib/children';
+import { MAX_SEARCH_CHILDREN } from './lib/children-data';
 import { homeBench, type HomeResult } from './lib/home';
 import { openPostgres, type PgTarget } from './lib/postgres';
 import { repoRoot, stopAllServers, type DbEnv } from './lib/server';
@@ -25,8 +32,9 @@ import { Cleanup, table } from './lib/util';
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
 function usage(message: string): never {
-  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
-    '[--connections 1-200] [--duration 1-60] [--warmup 0-30] [--children 1-100000] [--no-npm] [--max-minutes 1-30]');
+  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
+    '[--connections 1-200] [--duration 1-60] [--warmup 0-30] [--children 1-100000] [--no-npm] [--max-minutes 1-30] ' +
+    `[--search-children 1000-${MAX_SEARCH_CHILDREN}] [--search-requests 12-3000] [--record-requests 10-2000] [--clients 1-32]`);
   process.exit(2);
 }
 
@@ -43,7 +51,8 @@ const { values } = (() => {
       options: {
         only: { type: 'string' }, dialect: { type: 'string' }, repeats: { type: 'string' }, connections: { type: 'string' },
         duration: { type: 'string' }, warmup: { type: 'string' }, children: { type: 'string' }, 'no-npm': { type: 'boolean' },
-        'max-minutes': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'max-minutes': { type: 'string' }, 'search-children': { type: 'string' }, 'search-requests': { type: 'string' },
+        'record-requests': { type: 'string' }, clients: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
@@ -51,13 +60,13 @@ const { values } = (() => {
     return usage((err as Error).message);
   }
 })();
-if (values.help) usage('benchmarks of start-up time and of the signed-in home page');
+if (values.help) usage('benchmarks of start-up time, of the signed-in home page and of finding a child and reading their record');
 const only = values.only ?? 'all';
-if (!['all', 'startup', 'home'].includes(only)) usage('--only must be startup or home');
+if (!['all', 'startup', 'home', 'children'].includes(only)) usage('--only must be startup, home or children');
 const dialectArg = values.dialect ?? 'both';
 if (!['pglite', 'postgres', 'both'].includes(dialectArg)) usage('--dialect must be pglite, postgres or both');
 const options = {
-  only: only as 'all' | 'startup' | 'home',
+  only: only as 'all' | 'startup' | 'home' | 'children',
   dialects: (dialectArg === 'both' ? ['pglite', 'postgres'] : [dialectArg]) as ('pglite' | 'postgres')[],
   repeats: intOption(values.repeats, 'repeats', 1, 10, 3),
   connections: intOption(values.connections, 'connections', 1, 200, 20),
@@ -65,10 +74,18 @@ const options = {
   warmupS: intOption(values.warmup, 'warmup', 0, 30, 2),
   children: values.children === undefined ? null : intOption(values.children, 'children', 1, 100_000, 400),
   npmStart: !values['no-npm'],
-  maxMinutes: intOption(values['max-minutes'], 'max-minutes', 1, 30, 10),
+  searchChildren: intOption(values['search-children'], 'search-children', 1000, MAX_SEARCH_CHILDREN, 200_000),
+  searchRequests: intOption(values['search-requests'], 'search-requests', 12, 3000, 300),
+  recordRequests: intOption(values['record-requests'], 'record-requests', 10, 2000, 200),
+  clients: intOption(values.clients, 'clients', 1, 32, 4),
+  /** Each measured run of requests in the children benchmark stops after this long, saying so. */
+  childrenTimeLimitS: 240,
+  // Seeding 200,000 children twice takes a few minutes more than start-up and the home page.
+  maxMinutes: intOption(values['max-minutes'], 'max-minutes', 1, 30, only === 'startup' || only === 'home' ? 10 : 20),
 };
-const runStartup = options.only !== 'home';
-const runHome = options.only !== 'startup';
+const runStartup = options.only === 'all' || options.only === 'startup';
+const runHome = options.only === 'all' || options.only === 'home';
+const runChildren = options.only === 'all' || options.only === 'children';
 
 const tmp = os.tmpdir();
 /** Error text goes into the results file: no machine paths in it. */
@@ -97,6 +114,7 @@ const results = {
   options,
   startup: [] as StartupResult[],
   home: [] as HomeResult[],
+  children: [] as ChildrenResult[],
   errors: [] as string[],
 };
 
@@ -197,6 +215,19 @@ async function main() {
         });
       }
     }
+    if (runChildren) {
+      for (const dialect of options.dialects) {
+        await section(`children ${dialect}`, async () => {
+          log(`Finding a child among ${options.searchChildren.toLocaleString('en-GB')} and a 500-event record on ${dialect}…`);
+          const result = await childrenBench({
+            dialect, db: await fresh(dialect)(), children: options.searchChildren, searchRequests: options.searchRequests,
+            recordRequests: options.recordRequests, clients: options.clients, timeLimitS: options.childrenTimeLimitS, log,
+          });
+          results.children.push(result);
+          for (const f of result.failures) results.errors.push(scrub(`children ${dialect}: ${f}`));
+        });
+      }
+    }
   } finally {
     finishing = true;
     await stopAllServers();
@@ -226,6 +257,7 @@ async function main() {
     ));
     console.log('');
   }
+  if (results.children.length) printChildren(results.children);
   const env = results.environment;
   console.log(`Node ${env.node}, ${env.cpus}× ${env.cpuModel}, ${env.memoryGb} GB` +
     (env.postgres ? `, PostgreSQL ${env.postgres.serverVersion} (${env.postgres.source})` : '') +
@@ -240,6 +272,63 @@ async function main() {
   if (results.errors.length) {
     console.error(`\nbench FAILED (${results.errors.length}):\n${results.errors.map((e) => `- ${e.split('\n')[0]}`).join('\n')}`);
     process.exit(1);
+  }
+}
+
+function printChildren(all: ChildrenResult[]) {
+  const s = (n: number) => (n / 1000).toFixed(1);
+  const stats = (x: 'none' | 'analyzed') => (x === 'none' ? 'none (as seeded)' : 'ANALYZE');
+  console.log('Seeding the demo partnership (createDb + migrateToLatest, seedDemo with 200 children, seedChildren with the rest; s)');
+  console.log(table(
+    ['Database', 'Children', 'Total s', 'seedChildren s', 'Children/s', 'seedDemo s', 'Close s', 'ANALYZE s', 'Referrals', 'CP visits', '500-event record'],
+    all.map((c) => [c.dialect, c.seeding.children.toLocaleString('en-GB'), s(c.seeding.totalMs), s(c.seeding.bulkMs), String(c.seeding.childrenPerS),
+      s(c.seeding.demoMs), s(c.seeding.closeMs), c.seeding.analyzeMs === null ? '-' : s(c.seeding.analyzeMs),
+      (c.seeding.rows.referral ?? 0).toLocaleString('en-GB'), (c.seeding.rows.cp_visit ?? 0).toLocaleString('en-GB'), `${c.longRecord.events} events`]),
+  ));
+  if (all.some((c) => c.seeding.children !== options.searchChildren)) console.log(`NOTE: fewer children than the ${options.searchChildren} asked for were seeded.`);
+  console.log('');
+  const phases = all.flatMap((c) => c.search.map((p) => ({ c, p })));
+  if (phases.length) {
+    console.log(`Find a child: GET /children?q=… among ${all[0]!.seeding.children.toLocaleString('en-GB')} children, as ${all[0]!.user} ` +
+      `(${options.clients} clients, a closed loop; ${Object.keys(QUERY_KINDS).length} kinds of query in turn; ms)`);
+    console.log(table(
+      ['Database', 'Planner statistics', 'Requests', 'p50', 'p95', 'p99', 'max', 'mean', 'Req/s', 'Non-200'],
+      phases.map(({ c, p }) => [c.dialect, stats(p.statistics), `${p.completed}${p.stoppedEarly ? ` of ${p.requested} (time limit)` : ''}`,
+        p.latencyMs.p50.toFixed(1), p.latencyMs.p95.toFixed(1), p.latencyMs.p99.toFixed(1), p.latencyMs.max.toFixed(0), p.latencyMs.mean.toFixed(1),
+        p.requestsPerS.toFixed(1), String(p.completed - (p.statusCodes['200'] ?? 0))]),
+    ));
+    console.log('');
+    console.log('By kind of query (ms; results per query: mean, min–max; found: see the rule)');
+    console.log(table(
+      ['Database', 'Statistics', 'Query', 'e.g.', 'Requests', 'p50', 'p95', 'max', 'Results', 'None found', 'Found', 'Found means'],
+      phases.flatMap(({ c, p }) => p.byKind.map((k) => [c.dialect, stats(p.statistics), k.label, `"${k.example}"`, String(k.requests),
+        k.latencyMs.p50.toFixed(1), k.latencyMs.p95.toFixed(1), k.latencyMs.max.toFixed(0), `${k.results.mean} (${k.results.min}–${k.results.max})`,
+        String(k.zeroResults), `${k.hits}/${k.requests}`, k.hitRule])),
+    ));
+    console.log('');
+  }
+  const records = all.flatMap((c) => c.record.map((r) => ({ c, r })));
+  if (records.length) {
+    console.log(`A child's record page GET /children/<id> with a long chronology (${options.clients} clients; ms)`);
+    console.log(table(
+      ['Database', 'Planner statistics', 'Events', 'Chronology rows', 'Page rows', 'Page KB', 'Requests', 'p50', 'p95', 'p99', 'max', 'mean', 'Req/s', 'Non-200'],
+      records.map(({ c, r }) => {
+        return [c.dialect, stats(r.statistics), String(r.events), String(r.tableRows), String(r.pageRows), r.pageKb.toFixed(0), `${r.completed}${r.stoppedEarly ? ` of ${r.requested} (time limit)` : ''}`,
+          r.latencyMs.p50.toFixed(1), r.latencyMs.p95.toFixed(1), r.latencyMs.p99.toFixed(1), r.latencyMs.max.toFixed(0), r.latencyMs.mean.toFixed(1),
+          r.requestsPerS.toFixed(1), String(r.completed - (r.statusCodes['200'] ?? 0))];
+      }),
+    ));
+    console.log('');
+  }
+  const plans = all.flatMap((c) => c.plans.map((p) => ({ c, p })));
+  if (plans.length) {
+    console.log('EXPLAIN (ANALYZE, BUFFERS) of searchChildren\'s SQL, in the benchmark process (median execution ms; plans in latest.json)');
+    console.log(table(
+      ['Database', 'Statistics', 'Query', 'Execution ms', 'Scans'],
+      plans.map(({ c, p }) => [c.dialect, stats(p.statistics), `${QUERY_KINDS[p.kind as keyof typeof QUERY_KINDS]} "${p.query}"`, p.executionMs.toFixed(1),
+        p.scans.filter((x) => !x.startsWith('Bitmap Heap')).join(', ')]),
+    ));
+    console.log('');
   }
 }
 
