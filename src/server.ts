@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { buildApp } from './app';
 import { createDb, DatabaseInUse } from './db/create-db';
 import { migrateToLatest } from './db/migrate';
@@ -9,6 +10,8 @@ async function main() {
   const handle = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrateToLatest(handle.db);
   if (applied.applied.length) console.log(`Database migrated: ${applied.applied.join(', ')}`);
+  // PGlite has no autovacuum to keep the planner's statistics fresh: refresh them at each start.
+  if (handle.dialect === 'pglite') await sql`analyze`.execute(handle.db);
   if (config.seedDemo) {
     const seeded = await seedDemoIfEmpty(handle.db);
     if (seeded) console.log(seeded.signInText);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../create-db';
 import { addAgency } from '../../features/agencies/agencies.service';
 import { addPartnership, setChildPopulation } from '../../features/partnerships/partnerships.service';
@@ -111,6 +112,8 @@ export async function seedChildren(db: Db, partnershipId: number, laCode: string
     const rows = journeys[table].map((r) => ({ ...r, partnership_id: partnershipId, ...(table === 'place_of_concern' ? {} : { source: 'demo' }) }));
     for (const batch of chunks(rows, 500)) await db.insertInto(table).values(batch as never).execute();
   }
+  // Fresh statistics, or the planner scans every child for each search (PGlite has no autovacuum).
+  await sql`analyze`.execute(db);
   return { children: children.length, referrals: journeys.referral.length };
 }
 

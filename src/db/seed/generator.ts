@@ -32,7 +32,10 @@ export function prng(seed: number): () => number {
 
 const GIRLS = ['Amelia', 'Olivia', 'Isla', 'Ava', 'Mia', 'Lily', 'Freya', 'Grace', 'Ivy', 'Sophia', 'Aisha', 'Zara', 'Maya', 'Ruby', 'Evie', 'Poppy', 'Hana', 'Chloe', 'Nia', 'Layla', 'Esme', 'Willow', 'Amira', 'Daisy'];
 const BOYS = ['Oliver', 'George', 'Noah', 'Arthur', 'Leo', 'Harry', 'Oscar', 'Jack', 'Muhammad', 'Theo', 'Alfie', 'Ibrahim', 'Kai', 'Finley', 'Reuben', 'Tyler', 'Mason', 'Yusuf', 'Kofi', 'Jayden', 'Callum', 'Dylan', 'Ethan', 'Rhys'];
-const SURNAMES = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel', 'Robinson', 'Wright', 'Thompson', 'Evans', 'Walker', 'Khan', 'White', 'Roberts', 'Green', 'Hall', 'Wood', 'Jackson', 'Clarke', 'Ahmed', 'Hussain', 'Mensah', 'Kowalski', 'Nowak', 'Okafor', 'Murphy', 'Kelly', 'Hughes', 'Edwards', 'Turner', 'Baker', 'Hill', 'Moore', 'Lewis', 'Ali', 'Begum', 'Campbell'];
+// Surnames are long-tailed, as in any English town: a few common ones and many rare ones.
+const SURNAMES = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel', 'Robinson', 'Wright', 'Thompson', 'Evans', 'Walker', 'Khan', 'White', 'Roberts', 'Green', 'Hall', 'Wood', 'Jackson', 'Clarke', 'Ahmed', 'Hussain', 'Mensah', 'Kowalski', 'Nowak', 'Okafor', 'Murphy', 'Kelly', 'Hughes', 'Edwards', 'Turner', 'Baker', 'Hill', 'Moore', 'Lewis', 'Ali', 'Begum', 'Campbell',
+  'Harris', 'Martin', 'Cooper', 'King', 'Lee', 'Allen', 'Young', 'Scott', 'Mitchell', 'Carter', 'Phillips', 'Morris', 'Ward', 'Watson', 'Bennett', 'Gray', 'Cook', 'Bailey', 'Parker', 'Miller', 'Shaw', 'Price', 'Lloyd', 'Collins', 'Richardson', 'Cox', 'Marshall', 'Kaur', 'Singh', 'Begg', 'Iqbal', 'Rahman', 'Chowdhury', 'Miah', 'Uddin', 'Sharma', 'Mistry', 'Osei', 'Boateng', 'Adeyemi', 'Okonkwo', 'Nwosu', 'Wiśniewski', 'Lewandowski', 'Popescu', 'Ionescu', 'Silva', 'Santos', 'Ferreira', 'Kaya', 'Yilmaz', 'Demir', 'Nguyen', 'Tran', 'Wong', 'Chen', 'Li', 'Obi', 'Hassan', 'Mohamed', 'Abdi', 'Farah', 'Greenwood', 'Ashworth', 'Butterworth', 'Haworth', 'Sutcliffe', 'Pickles', 'Crossley', 'Holroyd', 'Whitaker', 'Barraclough', 'Ackroyd', 'Hepworth', 'Brook', 'Lumb', 'Dyson', 'Firth', 'Hirst', 'Mellor', 'Ogden', 'Pollard', 'Rhodes', 'Schofield', 'Sykes', 'Walsh', 'Doyle', 'Byrne', "O'Brien", "O'Neill", 'McCarthy', 'Gallagher', 'Quinn', 'Reid', 'Fraser', 'Stewart', 'Duncan', 'Grant', 'Baxter', 'Lamb', 'Fox', 'Hunt', 'Fletcher', 'Pearson', 'Booth', 'Holmes', 'Lowe', 'Kirby', 'Nash', 'Rowe'];
+const SURNAME_WEIGHTS: [string, number][] = SURNAMES.map((name, rank) => [name, 1 / (rank + 8)]);
 // Census ethnicity codes, weighted roughly as a northern English town's children are.
 const ETHNICITY: [string, number][] = [['WBRI', 70], ['WOTH', 5], ['WIRI', 1], ['MWBC', 3], ['MWAS', 2], ['MOTH', 2], ['APKN', 5], ['AIND', 2], ['ABAN', 2], ['BAFR', 3], ['BCRB', 1], ['CHNE', 1], ['OOTH', 1], ['NOBT', 2]];
 const LOCALITIES = ['North', 'South', 'East', 'West', 'Central'];
@@ -77,7 +80,7 @@ export function generateChildren(opts: { count: number; seed?: number; laCode: s
       upn: hasUpn ? `${upnCheckLetter(upnRest)}${upnRest}` : null,
       nhsNumber: nhs,
       firstName: unborn ? 'Unborn' : pick(rand, sex === 'F' ? GIRLS : BOYS),
-      lastName: pick(rand, SURNAMES),
+      lastName: weighted(rand, SURNAME_WEIGHTS),
       dateOfBirth: unborn ? null : isoDate(dob),
       expectedBirthDate: unborn ? isoDate(expected) : null,
       sex: unborn ? 'U' : sex,
