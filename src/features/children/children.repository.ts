@@ -50,8 +50,11 @@ export function searchChildren(db: Db, partnershipId: number, text: string, limi
   for (const id of q.ids) query = query.where('la_child_id', '=', id);
   for (const name of q.names) {
     const prefix = `${name.replace(/[%_\\]/g, '\\$&')}%`;
-    query = query.where(sql<boolean>`(lower(first_name) like ${prefix} or lower(last_name) like ${prefix}
-      or lower(first_name) % ${name} or lower(last_name) % ${name} or dmetaphone(last_name) = dmetaphone(${name}))`);
+    // Trigrams say little about a name of three letters or fewer: such a name matches by its start or its sound.
+    query = query.where(name.length <= 3
+      ? sql<boolean>`(lower(first_name) like ${prefix} or lower(last_name) like ${prefix} or dmetaphone(last_name) = dmetaphone(${name}))`
+      : sql<boolean>`(lower(first_name) like ${prefix} or lower(last_name) like ${prefix}
+        or lower(first_name) % ${name} or lower(last_name) % ${name} or dmetaphone(last_name) = dmetaphone(${name}))`);
   }
   if (!q.nhsNumber && !q.upn && !q.dateOfBirth && q.ids.length === 0 && q.names.length === 0) return Promise.resolve([]);
   if (q.names.length) {
