@@ -248,6 +248,16 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     await expectErrorSummary(page, ['Select a locality from the list']);
     await followErrorLink(page, 'Select a locality from the list', 'locality');
     await expectAccessible(page, 'outside the home with errors');
+
+    // She reallocates a child of her team from its record.
+    await page.goto('/my-team');
+    await page.locator('table tbody tr a').first().click();
+    await page.getByRole('link', { name: 'Allocation', exact: true }).click();
+    await heading(page, 'Allocation');
+    await page.getByLabel('Allocate to').selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Allocate', exact: true }).click();
+    await page.locator('.govuk-notification-banner', { hasText: 'Allocation saved.' }).waitFor();
+    await expectAccessible(page, 'allocation');
   });
 
   it('a wrong password is refused with the error summary', async () => {

@@ -6,6 +6,7 @@ export const SCOPES = [
   'home.view',
   'child.read',
   'child.write',
+  'child.allocate',
   'mash.respond',
   'frontdoor.screen',
   'return.import',
@@ -38,7 +39,7 @@ export const ROLES = {
   },
   team_manager: {
     label: 'Team manager',
-    scopes: ['home.view', 'child.read', 'child.write', 'frontdoor.screen', 'dashboard.view', 'indicator.drilldown'],
+    scopes: ['home.view', 'child.read', 'child.write', 'child.allocate', 'frontdoor.screen', 'dashboard.view', 'indicator.drilldown'],
   },
   mash_officer: {
     label: 'MASH agency officer',
@@ -76,7 +77,7 @@ export function scopesOf(roles: readonly string[]): Set<Scope> {
 
 /** Scopes that reveal child-level data or control who can see it: holding any requires MFA. */
 const MFA_SCOPES: ReadonlySet<Scope> = new Set<Scope>([
-  'child.read', 'child.write', 'mash.respond', 'frontdoor.screen', 'return.import', 'return.export',
+  'child.read', 'child.write', 'child.allocate', 'mash.respond', 'frontdoor.screen', 'return.import', 'return.export',
   'indicator.drilldown', 'assurance.contribute', 'admin.users', 'audit.read',
 ]);
 

@@ -31,7 +31,7 @@ export async function childrenRoutes(app: FastifyInstance, { db, now }: AppDeps)
     const shown = kind in EVENT_KINDS ? events.filter((e) => e.kind === kind) : events;
     return reply.view('children/views/child.njk', {
       title: `${child.first_name} ${child.last_name}`, child, events: shown, total: events.length, timescales,
-      sex: coded('sex', child.sex), ethnicity: coded('ethnicity', child.ethnicity), canWrite: req.scopes.has('child.write'),
+      sex: coded('sex', child.sex), ethnicity: coded('ethnicity', child.ethnicity), canWrite: req.scopes.has('child.write'), canAllocate: req.scopes.has('child.allocate'),
       kind: kind in EVENT_KINDS ? kind : '', kinds: EVENT_KINDS,
     });
   });

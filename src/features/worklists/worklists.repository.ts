@@ -202,3 +202,19 @@ export async function localitiesOf(db: Db, partnershipId: number): Promise<strin
 export function placesOf(db: Db, partnershipId: number) {
   return db.selectFrom('place_of_concern').select(['id', 'name', 'locality']).where('partnership_id', '=', partnershipId).orderBy('name').execute();
 }
+
+/** Every team of the partnership with its members, for choosing whom to allocate a child to. */
+export function teamMembers(db: Db, partnershipId: number) {
+  return db.selectFrom('team as t').innerJoin('team_member as tm', 'tm.team_id', 't.id').innerJoin('app_user as u', 'u.id', 'tm.user_id')
+    .select(['t.id as team_id', 't.name as team_name', 'u.id as user_id', 'u.name as user_name'])
+    .where('t.partnership_id', '=', partnershipId).where('u.status', '=', 'active')
+    .orderBy('t.name').orderBy('u.name').execute();
+}
+
+/** A child's allocations, newest first, with the worker's and team's names. */
+export function allocationHistory(db: Db, partnershipId: number, childId: string) {
+  return db.selectFrom('allocation as a').innerJoin('app_user as u', 'u.id', 'a.user_id').leftJoin('team as t', 't.id', 'a.team_id')
+    .select(['a.id', 'a.from_date', 'a.to_date', 'u.name as worker', 't.name as team'])
+    .where('a.partnership_id', '=', partnershipId).where('a.child_id', '=', childId)
+    .orderBy('a.from_date', 'desc').orderBy('a.to_date', 'desc').execute();
+}

@@ -58,7 +58,7 @@ export async function allocate(db: Db, partnershipId: number, input: unknown) {
   });
 }
 
-export const { teamsManagedBy, childrenWithOpenCases } = repo;
+export const { teamsManagedBy, childrenWithOpenCases, teamMembers, allocationHistory } = repo;
 
 // ---- what is due ----
 
