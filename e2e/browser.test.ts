@@ -200,6 +200,10 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     await nav.getByRole('link', { name: 'Partnership', exact: true }).click();
     await heading(page, 'Northmere Safeguarding Children Partnership');
     await expectAccessible(page, 'admin partnership');
+    await page.getByRole('link', { name: 'Teams and their managers' }).click();
+    await heading(page, 'Teams');
+    await page.locator('h2', { hasText: 'Child protection team' }).waitFor();
+    await expectAccessible(page, 'admin teams');
 
     await nav.getByRole('link', { name: 'Audit log', exact: true }).click();
     await heading(page, 'Audit log');

@@ -10,7 +10,8 @@ import { dialects } from '../testing/test-db';
  * 404 as for a record that does not exist. Later features add their routes here.
  */
 type Expect = 'public' | 'signed-in' | Role[];
-type Row = { allow: Expect; record?: boolean; request: (f: Fixture & { targetUserId: number; referralId: string }) => { url: string; form?: Record<string, string> } };
+type Extra = { targetUserId: number; referralId: string; teamId: number };
+type Row = { allow: Expect; record?: boolean; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
 
 const ADMIN: Role[] = ['partnership_admin'];
 const CHILD_READERS: Role[] = ['social_worker', 'team_manager', 'auditor'];
@@ -63,6 +64,10 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/partnership/population': { allow: ADMIN, request: () => ({ url: '/admin/partnership/population', form: { childPopulation: 'many' } }) },
   'POST /admin/partnership/timescales': { allow: ADMIN, request: () => ({ url: '/admin/partnership/timescales', form: { strategy_discussion: '9' } }) },
   'POST /admin/agencies': { allow: ADMIN, request: () => ({ url: '/admin/agencies', form: { name: '' } }) },
+  'GET /admin/teams': { allow: ADMIN, request: () => ({ url: '/admin/teams' }) },
+  'POST /admin/teams': { allow: ADMIN, request: () => ({ url: '/admin/teams', form: { name: '' } }) },
+  'POST /admin/teams/:teamId/members': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/teams/${f.teamId}/members`, form: { userId: String(f.targetUserId) } }) },
+  'POST /admin/teams/:teamId/members/:userId/remove': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/teams/${f.teamId}/members/${f.targetUserId}/remove` }) },
   'GET /admin/audit': { allow: ADMIN, request: () => ({ url: '/admin/audit' }) },
   'POST /admin/audit/verify': { allow: ADMIN, request: () => ({ url: '/admin/audit/verify' }) },
 };
@@ -86,12 +91,13 @@ function expected(row: Row, role: Role | null, own: boolean): Outcome {
 
 describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
   let t: TestApp;
-  let f: Fixture & { targetUserId: number; referralId: string };
+  let f: Fixture & Extra;
   beforeAll(async () => {
     t = await createTestApp(dialect);
     const target = await addUser(t.db, t.fixture.a.id, { email: 'target@a.test', name: 'Target Person', agencyId: t.fixture.a.agencyId, roles: ['practitioner'] });
     const referral = await t.db.insertInto('referral').values({ partnership_id: t.fixture.a.id, child_id: t.fixture.a.childId, referral_date: '2025-01-06' }).returning('id').executeTakeFirstOrThrow();
-    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id };
+    const team = await t.db.insertInto('team').values({ partnership_id: t.fixture.a.id, name: 'Matrix team' }).returning('id').executeTakeFirstOrThrow();
+    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id, teamId: team.id };
   });
   afterAll(async () => { await t?.close(); });
 

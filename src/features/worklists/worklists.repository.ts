@@ -218,3 +218,10 @@ export function allocationHistory(db: Db, partnershipId: number, childId: string
     .where('a.partnership_id', '=', partnershipId).where('a.child_id', '=', childId)
     .orderBy('a.from_date', 'desc').orderBy('a.to_date', 'desc').execute();
 }
+
+/** Every team of the partnership with its members, managers first (a new team has none yet). */
+export function teamsWithMembers(db: Db, partnershipId: number) {
+  return db.selectFrom('team as t').leftJoin('team_member as tm', 'tm.team_id', 't.id').leftJoin('app_user as u', 'u.id', 'tm.user_id')
+    .select(['t.id as team_id', 't.name as team_name', 'u.id as user_id', 'u.name as user_name', 'tm.is_manager'])
+    .where('t.partnership_id', '=', partnershipId).orderBy('t.name').orderBy('tm.is_manager', 'desc').orderBy('u.name').execute();
+}

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../platform/deps';
 import { formErrors } from '../../platform/forms';
 import { allocationRoutes } from './allocation.routes';
+import { teamsRoutes } from './teams.routes';
 import {
   REPEAT_MISSING_AT, clockContext, myWork, outsideHomeChildren, outsideHomeChoices, outsideHomeSummary, parseOutsideHomeFilter,
   teamWork, teamsManagedBy, type WorkItem,
@@ -18,6 +19,7 @@ function countsOf(items: WorkItem[]) {
 export async function worklistsRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db, now } = deps;
   await allocationRoutes(app, deps);
+  await teamsRoutes(app, deps);
   const pid = (req: FastifyRequest) => req.partnership!.partnershipId;
   // A list of children is a look at each of their records: logged with the ids it showed.
   const auditList = (req: FastifyRequest, list: string, ids: string[]) =>

@@ -34,6 +34,12 @@ export async function addTeamMember(db: Db, partnershipId: number, teamId: numbe
   await repo.upsertTeamMember(db, teamId, userId, opts.manager ?? false);
 }
 
+/** Takes a person out of a team; the allocations they hold stay theirs until someone reallocates them. */
+export async function removeTeamMember(db: Db, partnershipId: number, teamId: number, userId: number) {
+  if (!(await repo.findTeam(db, partnershipId, teamId))) throw new NotFound('No such team', 'team', String(teamId));
+  await db.deleteFrom('team_member').where('team_id', '=', teamId).where('user_id', '=', userId).execute();
+}
+
 /**
  * Allocates a child to a worker (in a team) from a date. The child's current allocation, if any, ends
  * that day: a child has one current allocation at most.
@@ -58,7 +64,7 @@ export async function allocate(db: Db, partnershipId: number, input: unknown) {
   });
 }
 
-export const { teamsManagedBy, childrenWithOpenCases, teamMembers, allocationHistory } = repo;
+export const { teamsManagedBy, childrenWithOpenCases, teamMembers, teamsWithMembers, allocationHistory } = repo;
 
 // ---- what is due ----
 
