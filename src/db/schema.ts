@@ -126,8 +126,8 @@ export interface ChildTable extends Bookkeeping {
   former_upn: string | null;
   upn_unknown: string | null;
   nhs_number: string | null;
-  first_name: string;
-  last_name: string;
+  first_name: string | null;
+  last_name: string | null;
   date_of_birth: string | null;
   expected_birth_date: string | null;
   death_date: string | null;
@@ -258,7 +258,23 @@ export interface ExploitationAssessmentTable extends JourneyRow {
   place_of_concern_id: string | null;
 }
 
+export interface ImportRunTable {
+  id: Generated<string>;
+  partnership_id: number;
+  kind: 'cin' | '903' | 'annex_a';
+  file_name: string;
+  file_hash: string;
+  collection_year: number | null;
+  outcome: 'succeeded' | 'failed';
+  counts: ColumnType<Record<string, unknown>, string | undefined, string>;
+  error: string | null;
+  imported_by: string;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+}
+
 export interface Database {
+  import_run: ImportRunTable;
   partnership: PartnershipTable;
   partnership_child_population: PartnershipChildPopulationTable;
   agency: AgencyTable;

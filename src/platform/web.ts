@@ -11,6 +11,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import nunjucks from 'nunjucks';
 import type { Db } from '../db/create-db';
+import { childName } from '../domain/child-name';
 import { recordAudit, type AuditEntry } from './audit';
 import type { Config } from './config';
 import { Forbidden, NotFound, ValidationFailed } from './errors';
@@ -104,6 +105,7 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
       onConfigure: (env: nunjucks.Environment) => {
         env.addFilter('date', (value: Date | string | null) => formatDate(value, false));
         env.addFilter('datetime', (value: Date | string | null) => formatDate(value, true));
+        env.addFilter('childName', (c: { first_name: string | null; last_name: string | null; la_child_id?: string }) => childName(c));
         env.addFilter('number', (value: number | null) => (value === null || value === undefined ? '' : numberFormat.format(value)));
       },
     },

@@ -1,3 +1,4 @@
+import { childName } from '../../domain/child-name';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../platform/deps';
 import { NotFound, ValidationFailed } from '../../platform/errors';
@@ -11,15 +12,15 @@ export async function childDetailsRoutes(app: FastifyInstance, { db, now }: AppD
   const today = () => now().toISOString().slice(0, 10);
   const blankChild = { id: '', first_name: 'New', last_name: 'child' };
 
-  function page(child: { id: string; first_name: string; last_name: string }, form: FormValues, extra: Record<string, unknown>) {
+  function page(child: { id: string; first_name: string | null; last_name: string | null }, form: FormValues, extra: Record<string, unknown>) {
     const fields = CHILD_DETAILS.fields.map((f) => ({
       ...f,
       options: f.kind === 'code' || f.kind === 'codes' ? codeOptions(f.list, today(), typeof form[f.name] === 'string' ? form[f.name] as string : undefined) : undefined,
     }));
-    return { title: child.id ? `Details: ${child.first_name} ${child.last_name}` : 'Add a child', child, def: CHILD_DETAILS, fields, form, parents: null, links: [], ...extra };
+    return { title: child.id ? `Details: ${childName(child)}` : 'Add a child', child, def: CHILD_DETAILS, fields, form, parents: null, links: [], ...extra };
   }
 
-  async function invalid(err: unknown, reply: FastifyReply, child: { id: string; first_name: string; last_name: string }, form: FormValues, extra: Record<string, unknown>) {
+  async function invalid(err: unknown, reply: FastifyReply, child: { id: string; first_name: string | null; last_name: string | null }, form: FormValues, extra: Record<string, unknown>) {
     if (err instanceof PossibleDuplicates) {
       return reply.code(409).view('children/views/record-form.njk', page(child, form, { ...extra, duplicates: err.matches }));
     }

@@ -22,7 +22,7 @@ function tidy(values: RecordValues): { row: RecordValues; errors: FieldError[] }
   return { row, errors };
 }
 
-export type PossibleDuplicate = { id: string; la_child_id: string; first_name: string; last_name: string; date_of_birth: string | null; why: string };
+export type PossibleDuplicate = { id: string; la_child_id: string; first_name: string | null; last_name: string | null; date_of_birth: string | null; why: string };
 
 /** Children already recorded who may be this one: the same NHS number or UPN, or the same birth date and a similar name. */
 export async function possibleDuplicates(db: Db, partnershipId: number, row: RecordValues, exceptId?: string): Promise<PossibleDuplicate[]> {

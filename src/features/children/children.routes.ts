@@ -1,3 +1,4 @@
+import { childName } from '../../domain/child-name';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../platform/deps';
 import { NotFound } from '../../platform/errors';
@@ -30,7 +31,7 @@ export async function childrenRoutes(app: FastifyInstance, { db, now }: AppDeps)
       { today: at.toISOString().slice(0, 10), now: at, local: settings.timescales });
     const shown = kind in EVENT_KINDS ? events.filter((e) => e.kind === kind) : events;
     return reply.view('children/views/child.njk', {
-      title: `${child.first_name} ${child.last_name}`, child, events: shown, total: events.length, timescales,
+      title: `${childName(child)}`, child, events: shown, total: events.length, timescales,
       sex: coded('sex', child.sex), ethnicity: coded('ethnicity', child.ethnicity), canWrite: req.scopes.has('child.write'), canAllocate: req.scopes.has('child.allocate'),
       kind: kind in EVENT_KINDS ? kind : '', kinds: EVENT_KINDS,
     });

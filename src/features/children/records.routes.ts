@@ -1,3 +1,4 @@
+import { childName } from '../../domain/child-name';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../platform/deps';
 import { NotFound, ValidationFailed } from '../../platform/errors';
@@ -25,7 +26,7 @@ export async function recordsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
   }
 
   /** Everything the form template needs: fields with their options and values, and the parent and link choices. */
-  async function formPage(req: FastifyRequest, child: { id: string; first_name: string; last_name: string }, def: RecordType, form: FormValues, extra: Record<string, unknown>) {
+  async function formPage(req: FastifyRequest, child: { id: string; first_name: string | null; last_name: string | null }, def: RecordType, form: FormValues, extra: Record<string, unknown>) {
     const pid = req.partnership!.partnershipId;
     const fields = def.fields.map((f) => ({
       ...f,
@@ -33,12 +34,12 @@ export async function recordsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
     }));
     const parents = def.parent === 'child' ? null : await parentOptions(db, pid, child.id, def.parent);
     const links = await Promise.all((def.links ?? []).map(async (l) => ({ ...l, options: await parentOptions(db, pid, child.id, l.of as 'referral') })));
-    return { title: `${def.title}: ${child.first_name} ${child.last_name}`, child, def, fields, form, parents, links, ...extra };
+    return { title: `${def.title}: ${childName(child)}`, child, def, fields, form, parents, links, ...extra };
   }
 
   app.get('/children/:childId/records/new', { config: { access: 'child.write' } }, async (req, reply) => {
     const child = await childOf(req);
-    return reply.view('children/views/record-types.njk', { title: `Add a record: ${child.first_name} ${child.last_name}`, child, types: RECORD_TYPES });
+    return reply.view('children/views/record-types.njk', { title: `Add a record: ${childName(child)}`, child, types: RECORD_TYPES });
   });
 
   app.get('/children/:childId/records/:type/new', { config: { access: 'child.write' } }, async (req, reply) => {
@@ -101,7 +102,7 @@ export async function recordsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
     }
   });
 
-  async function invalid(err: unknown, req: FastifyRequest, reply: FastifyReply, child: { id: string; first_name: string; last_name: string }, def: RecordType, form: FormValues, extra: Record<string, unknown>) {
+  async function invalid(err: unknown, req: FastifyRequest, reply: FastifyReply, child: { id: string; first_name: string | null; last_name: string | null }, def: RecordType, form: FormValues, extra: Record<string, unknown>) {
     if (!(err instanceof ValidationFailed)) throw err;
     return reply.code(400).view('children/views/record-form.njk', await formPage(req, child, def, form, { ...extra, errors: formErrors(err.errors) }));
   }

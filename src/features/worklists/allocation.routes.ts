@@ -1,3 +1,4 @@
+import { childName } from '../../domain/child-name';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../platform/deps';
 import { NotFound, ValidationFailed } from '../../platform/errors';
@@ -14,7 +15,7 @@ export async function allocationRoutes(app: FastifyInstance, { db, now }: AppDep
     if (!child) throw new NotFound('No such child', 'child', childId);
     const history = await allocationHistory(db, pid, child.id);
     const workers = (await teamMembers(db, pid)).map((m) => ({ value: `${m.team_id}:${m.user_id}`, text: `${m.user_name} (${m.team_name})`, selected: form.worker === `${m.team_id}:${m.user_id}` }));
-    return { title: `Allocation: ${child.first_name} ${child.last_name}`, child, history, workers, form: { fromDate: now().toISOString().slice(0, 10), ...form }, errors };
+    return { title: `Allocation: ${childName(child)}`, child, history, workers, form: { fromDate: now().toISOString().slice(0, 10), ...form }, errors };
   }
 
   app.get('/children/:childId/allocation', { config: { access: 'child.allocate' } }, async (req, reply) => {

@@ -38,7 +38,7 @@ export function workersOf(db: Db, partnershipId: number, teamIds: number[]) {
 }
 
 export type CurrentAllocation = {
-  allocation_id: string; child_id: string; first_name: string; last_name: string; la_child_id: string; date_of_birth: string | null;
+  allocation_id: string; child_id: string; first_name: string | null; last_name: string | null; la_child_id: string; date_of_birth: string | null;
   user_id: number; worker_name: string; team_name: string | null; from_date: string;
 };
 
@@ -129,7 +129,7 @@ function outsideHome(db: Db, partnershipId: number, since: string) {
 export type OutsideHomeFilter = { locality?: string; placeId?: string };
 
 export type OutsideHomeChild = {
-  id: string; first_name: string; last_name: string; la_child_id: string; date_of_birth: string | null; locality: string | null;
+  id: string; first_name: string | null; last_name: string | null; la_child_id: string; date_of_birth: string | null; locality: string | null;
   missing_count: number; away_count: number;
   last_started: string | null; last_returned_at: Date | null; last_end_date: string | null; last_offered_at: Date | null;
   risk_level: 'low' | 'medium' | 'high' | null; risk_kind: 'sexual' | 'criminal' | null; risk_date: string | null;

@@ -79,7 +79,7 @@ export type DueClock = {
 };
 
 export type WorkItem = {
-  childId: string; firstName: string; lastName: string; laChildId: string;
+  childId: string; firstName: string | null; lastName: string | null; laChildId: string;
   workerId: number; workerName: string; teamName: string | null; allocatedFrom: string;
   /** The child's most urgent running clock, if any clock runs. */
   urgent: DueClock | null;
@@ -122,7 +122,7 @@ async function workItems(db: Db, partnershipId: number, allocations: repo.Curren
   });
   return items.sort((a, b) => RANK[a.status] - RANK[b.status]
     || (a.urgent && b.urgent ? dueKey(a.urgent.due).localeCompare(dueKey(b.urgent.due)) : 0)
-    || a.lastName.localeCompare(b.lastName) || a.firstName.localeCompare(b.firstName));
+    || (a.lastName ?? '').localeCompare(b.lastName ?? '') || (a.firstName ?? '').localeCompare(b.firstName ?? ''));
 }
 
 /** The children allocated to the person now, most urgent first. */
