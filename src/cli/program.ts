@@ -5,6 +5,7 @@ import { calendarCommands } from './calendar';
 import type { CliContext } from './context';
 import { dbCommands } from './db';
 import { demoCommands } from './demo';
+import { importCommands } from './import';
 import { partnershipCommands } from './partnership';
 import { userCommands } from './user';
 
@@ -20,6 +21,7 @@ export function buildProgram(ctx: CliContext): Command {
   agencyCommands(program, ctx);
   userCommands(program, ctx);
   auditCommands(program, ctx);
+  importCommands(program, ctx);
   calendarCommands(program, ctx);
   return program;
 }
