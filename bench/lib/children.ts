@@ -49,7 +49,8 @@ export type KindStats = {
   hitRule: string;
 };
 
-export type SearchPhase = {
+/** What every measured run of requests reports. */
+type LoadPhase = {
   statistics: 'none' | 'analyzed';
   warmupRequests: number;
   requested: number;
@@ -61,11 +62,11 @@ export type SearchPhase = {
   requestsPerS: number;
   latencyMs: Latency;
   statusCodes: Record<string, number>;
-  byKind: KindStats[];
 };
 
-export type RecordPhase = {
-  statistics: 'none' | 'analyzed';
+export type SearchPhase = LoadPhase & { byKind: KindStats[] };
+
+export type RecordPhase = LoadPhase & {
   childId: string;
   laChildId: string;
   events: number;
@@ -74,15 +75,6 @@ export type RecordPhase = {
   /** `<tr class="govuk-table__row">` on the whole page (the statutory timescales' table too). */
   pageRows: number;
   pageKb: number;
-  warmupRequests: number;
-  requested: number;
-  completed: number;
-  stoppedEarly: string | null;
-  clients: number;
-  wallS: number;
-  requestsPerS: number;
-  latencyMs: Latency;
-  statusCodes: Record<string, number>;
 };
 
 export type ChildrenResult = {

@@ -2,7 +2,7 @@ import { childName } from '../../domain/child-name';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../platform/deps';
 import { NotFound } from '../../platform/errors';
-import { settingsOf } from '../partnerships/partnerships.service';
+import { clockContext } from '../partnerships/partnerships.service';
 import { EVENT_KINDS, chronologyOf, coded, findChildById, searchChildren, timescalesOf } from './children.service';
 
 export async function childrenRoutes(app: FastifyInstance, { db, now }: AppDeps) {
@@ -25,13 +25,11 @@ export async function childrenRoutes(app: FastifyInstance, { db, now }: AppDeps)
     await req.audit({ action: 'child.read', recordType: 'child', recordId: child.id });
     const kind = String((req.query as { kind?: string }).kind ?? '');
     const events = await chronologyOf(db, req.partnership!.partnershipId, child.id);
-    const at = now();
-    const settings = await settingsOf(db, req.partnership!.partnershipId);
-    const timescales = await timescalesOf(db, req.partnership!.partnershipId, child.id, child.date_of_birth,
-      { today: at.toISOString().slice(0, 10), now: at, local: settings.timescales });
+    const ctx = await clockContext(db, req.partnership!.partnershipId, now());
+    const timescales = await timescalesOf(db, req.partnership!.partnershipId, child.id, child.date_of_birth, ctx);
     const shown = kind in EVENT_KINDS ? events.filter((e) => e.kind === kind) : events;
     return reply.view('children/views/child.njk', {
-      title: `${childName(child)}`, child, events: shown, total: events.length, timescales,
+      title: childName(child), child, events: shown, total: events.length, timescales,
       sex: coded('sex', child.sex), ethnicity: coded('ethnicity', child.ethnicity), canWrite: req.scopes.has('child.write'), canAllocate: req.scopes.has('child.allocate'),
       kind: kind in EVENT_KINDS ? kind : '', kinds: EVENT_KINDS,
     });

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/create-db';
 import type { PartnershipSettings } from '../../db/schema';
-import { TIMESCALE_RULES, localLimitProblem } from '../../domain/timescales';
+import { TIMESCALE_RULES, localLimitProblem, type ClockContext } from '../../domain/timescales';
 import { NotFound, ValidationFailed, fieldErrors } from '../../platform/errors';
 import * as repo from './partnerships.repository';
 import { childPopulation, newPartnership } from './partnerships.schema';
@@ -31,6 +31,12 @@ export async function settingsOf(db: Db, partnershipId: number): Promise<Partner
   const row = await db.selectFrom('partnership').select('settings').where('id', '=', partnershipId).executeTakeFirst();
   if (!row) throw new NotFound('No such partnership');
   return row.settings ?? {};
+}
+
+/** The clock context of a partnership now: today's date, the instant, and its own local timescale limits. */
+export async function clockContext(db: Db, partnershipId: number, now: Date): Promise<ClockContext> {
+  const settings = await settingsOf(db, partnershipId);
+  return { today: now.toISOString().slice(0, 10), now, local: settings.timescales };
 }
 
 /** Sets the partnership's own limits for local timescales; a blank value goes back to the default. */

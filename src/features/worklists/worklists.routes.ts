@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../platform/deps';
 import { formErrors } from '../../platform/forms';
+import { clockContext } from '../partnerships/partnerships.service';
 import { allocationRoutes } from './allocation.routes';
 import { teamsRoutes } from './teams.routes';
 import {
-  REPEAT_MISSING_AT, clockContext, myWork, outsideHomeChildren, outsideHomeChoices, outsideHomeSummary, parseOutsideHomeFilter,
+  REPEAT_MISSING_AT, myWork, outsideHomeChildren, outsideHomeChoices, outsideHomeSummary, parseOutsideHomeFilter,
   teamWork, teamsManagedBy, type WorkItem,
 } from './worklists.service';
 

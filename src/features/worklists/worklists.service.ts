@@ -3,7 +3,6 @@ import { addMonths } from '../../domain/calendar';
 import { evaluate, type ClockContext, type ClockPoint, type TimescaleStatus } from '../../domain/timescales';
 import { NotFound, ValidationFailed, fieldErrors, type FieldError } from '../../platform/errors';
 import { findChildById, timescalesOf, type ChildTimescale } from '../children/children.service';
-import { settingsOf } from '../partnerships/partnerships.service';
 import { findUserInPartnership } from '../users/users.service';
 import * as repo from './worklists.repository';
 import { newAllocation, newTeam, outsideHomeFilter, teamFilter } from './worklists.schema';
@@ -68,11 +67,6 @@ export const { teamsManagedBy, childrenWithOpenCases, teamMembers, teamsWithMemb
 
 // ---- what is due ----
 
-/** The clock context of a partnership now: today's date, the instant, and its own local limits. */
-export async function clockContext(db: Db, partnershipId: number, now: Date): Promise<ClockContext> {
-  const settings = await settingsOf(db, partnershipId);
-  return { today: now.toISOString().slice(0, 10), now, local: settings.timescales };
-}
 
 export type DueClock = {
   name: string; about: string; due: ClockPoint; dueIsTime: boolean; status: TimescaleStatus; rag: 'red' | 'amber' | 'green';
