@@ -139,6 +139,12 @@ export interface ChildTable extends Bookkeeping {
   address: string | null;
   postcode: string | null;
   locality: string | null;
+  /** 903 header MOTHER and MC_DOB. */
+  is_mother: boolean | null;
+  mother_child_dob: string | null;
+  /** 903 UASC: an unaccompanied asylum-seeking child, and the date that status ceased (DUC). */
+  uasc: boolean | null;
+  uasc_ceased_date: string | null;
 }
 
 interface JourneyRow extends Bookkeeping {
@@ -265,16 +271,129 @@ export interface ImportRunTable {
   file_name: string;
   file_hash: string;
   collection_year: number | null;
-  outcome: 'succeeded' | 'failed';
+  outcome: 'running' | 'succeeded' | 'failed' | 'rejected';
   counts: ColumnType<Record<string, unknown>, string | undefined, string>;
   error: string | null;
   imported_by: string;
   started_at: Timestamp;
-  finished_at: Timestamp;
+  finished_at: Timestamp | null;
+  /** Refused on any validation error (`--strict`), instead of loaded with its errors as DfE's collection does. */
+  strict: Generated<boolean>;
+  errors: Generated<number>;
+  queries: Generated<number>;
+  progress: ColumnType<ImportProgress, string | undefined, string>;
+}
+
+export type ImportProgress = { phase?: 'checking' | 'loading' | 'done'; bytesRead?: number; bytesTotal?: number; records?: number };
+
+export interface ValidationIssueTable {
+  id: Generated<string>;
+  import_run_id: string;
+  partnership_id: number;
+  rule: string;
+  severity: 'error' | 'query';
+  la_child_id: string | null;
+  child_id: string | null;
+  location: string;
+  message: string;
+}
+
+interface ChildRow extends JourneyRow { child_id: string }
+
+export interface ClaOutcomeTable extends ChildRow {
+  collection_year: number;
+  sdq_score: number | null;
+  sdq_reason: string | null;
+  convicted: boolean | null;
+  health_check: boolean | null;
+  immunisations: boolean | null;
+  teeth_check: boolean | null;
+  health_assessment: boolean | null;
+  substance_misuse: boolean | null;
+  intervention_received: boolean | null;
+  intervention_offered: boolean | null;
+}
+
+export interface CareLeaverTable extends ChildRow {
+  collection_year: number;
+  in_touch: string | null;
+  activity: string | null;
+  accommodation: string | null;
+  eligibility: string | null;
+  accommodation_suitable: boolean | null;
+}
+
+export interface AdoptionTable extends ChildRow {
+  date_int: string;
+  date_match: string | null;
+  foster_care: boolean | null;
+  nb_adoptr: string | null;
+  sex_adoptr: string | null;
+  ls_adoptr: string | null;
+}
+
+export interface PlacedForAdoptionTable extends ChildRow {
+  decision_date: string;
+  placement_order_date: string | null;
+  matching_date: string | null;
+  placed_date: string | null;
+  adoption_order_date: string | null;
+  ffa_placed_date: string | null;
+  ceased_date: string | null;
+  reason_ceased: string | null;
+}
+
+export interface PreviousPermanenceTable extends ChildRow {
+  collection_year: number;
+  prev_perm: string | null;
+  la_perm: string | null;
+  /** As written in the return, which allows an unknown day or month ("zz/zz/2010"). */
+  date_perm: string | null;
+}
+
+export interface SwEpisodeTable extends ChildRow { sw_id: string; start_date: string; end_date: string | null; reason: string | null }
+
+export interface DeprivationOfLibertyTable extends ChildRow { start_date: string; end_date: string | null }
+
+export interface ContactTable extends ChildRow { contact_date: string; contact_source: string | null }
+
+export interface EarlyHelpAssessmentTable extends ChildRow { start_date: string; completion_date: string | null; organisation: string | null }
+
+export interface AdopterTable extends JourneyRow {
+  adopter_ref: string;
+  family_ref: string | null;
+  gender: string | null;
+  ethnicity: string | null;
+  disability: string | null;
+  fostering_for_adoption: boolean | null;
+  enquiry_date: string | null;
+  stage1_start: string | null;
+  stage1_end: string | null;
+  stage2_start: string | null;
+  stage2_end: string | null;
+  application_submitted: string | null;
+  application_approved: string | null;
+  matched_date: string | null;
+  placed_date: string | null;
+  children_placed: number | null;
+  adoption_order_date: string | null;
+  left_date: string | null;
+  left_reason: string | null;
 }
 
 export interface Database {
   import_run: ImportRunTable;
+  validation_issue: ValidationIssueTable;
+  cla_outcome: ClaOutcomeTable;
+  care_leaver: CareLeaverTable;
+  adoption: AdoptionTable;
+  placed_for_adoption: PlacedForAdoptionTable;
+  previous_permanence: PreviousPermanenceTable;
+  sw_episode: SwEpisodeTable;
+  deprivation_of_liberty: DeprivationOfLibertyTable;
+  contact: ContactTable;
+  early_help_assessment: EarlyHelpAssessmentTable;
+  adopter: AdopterTable;
   partnership: PartnershipTable;
   partnership_child_population: PartnershipChildPopulationTable;
   agency: AgencyTable;
