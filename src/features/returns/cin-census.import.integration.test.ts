@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, dialects, type TestDb } from '../../testing/test-db';
-import { ImportRejected, importCinCensus } from './cin-census.import';
+import { createCinImporter } from './cin-census.import';
+import { ImportRejected, runImport } from './import-run';
 
 const fixture = (name: string) => path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', name);
 const LARGE = 'data-to-insight__csc-validator-be-cin__fake_data__fake_CIN_data.xml';
@@ -20,13 +21,15 @@ describe.each(dialects())('importing a CIN census return (%s)', (dialect) => {
   });
   afterAll(async () => { await t?.close(); });
 
-  const run = (la: string, file: string) => importCinCensus(t.db, { partnershipId: partnerships[la]!, laCode: la, fileName: file, open: () => fs.createReadStream(fixture(file)), importedBy: 'test' });
+  const run = (la: string, file: string) => runImport(t.db, createCinImporter({ partnershipId: partnerships[la]!, laCode: la }), {
+    partnershipId: partnerships[la]!, importedBy: 'test', files: [{ name: file, size: fs.statSync(fixture(file)).size, open: () => fs.createReadStream(fixture(file)) }],
+  });
   const count = async (table: 'child' | 'referral' | 'cp_plan' | 'cp_plan_review', la: string) =>
     Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).where('partnership_id', '=', partnerships[la]!).executeTakeFirstOrThrow()).n);
 
   it('creates the children and their episodes, and a second import changes nothing', async () => {
     const first = await run('975', LARGE);
-    expect(first).toMatchObject({ collectionYear: 2022, children: 332, episodes: 402 });
+    expect(first).toMatchObject({ collectionYear: 2022, outcome: 'succeeded', summary: { children: 332, episodes: 402 } });
     expect(await count('child', '975')).toBe(332);
     expect(await count('referral', '975')).toBe(402);
     const again = await run('975', LARGE);

@@ -1,138 +1,145 @@
-import crypto from 'node:crypto';
-import type { Readable } from 'node:stream';
-import { sql } from 'kysely';
-import type { Db } from '../../db/create-db';
 import { collectionYearOf } from '../../domain/codes';
-import { readCinCensus, type CinChildRecord, type CinParseSummary } from './cin-census.parser';
+import { ImportRejected, type Progress, type ReturnFile, type ReturnImporter } from './import-run';
+import { mergeMany, type MergeContext, type MergeRow } from './merge';
+import { readCinCensus, type CinChildRecord, type CinHeader, type CinParseSummary } from './cin-census.parser';
+import { createCinValidator } from './cin-census.validate';
 
 /**
- * Imports a CIN census return into the journey's records, in one transaction: a file that fails writes
- * nothing. Records are matched on the returns' natural keys (a child by LA child id, a referral by its
- * date, a plan or assessment by its start date). A return is authoritative for its own collection year
- * only, so a record is updated only by a return of the same or a later year, and nothing the file does
- * not hold is deleted. Importing the same file twice changes nothing.
+ * The CIN census return: checked against DfE's rules for its year, then merged into the journey's
+ * records (child by LA child id, referral by its date, plans, assessments and S47s by start date).
+ * The collection year and the LA come from the file's header.
  */
 
-export class ImportRejected extends Error {}
+const BATCH = 500;
 
-type Counts = Record<string, { created: number; updated: number; unchanged: number }>;
-
-export type CinImportResult = { runId: string; collectionYear: number; children: number; episodes: number; counts: Counts; unknownElements: Record<string, number> };
-
-type Tx = Db;
-type Row = Record<string, unknown>;
-
-/** Inserts the record, or updates it when this return is at least as recent as the one that wrote it and something differs. */
-async function merge(tx: Tx, table: string, key: Row, values: Row, year: number, partnershipId: number, counts: Counts): Promise<string> {
-  const c = (counts[table] ??= { created: 0, updated: 0, unchanged: 0 });
-  const t = table as 'referral';
-  let q = tx.selectFrom(t).selectAll().where('partnership_id', '=', partnershipId);
-  for (const [k, v] of Object.entries(key)) q = q.where(k as 'id', '=', v as string);
-  const existing = (await q.executeTakeFirst()) as Row | undefined;
-  if (!existing) {
-    const created = await tx.insertInto(t).values({ ...key, ...values, partnership_id: partnershipId, source: 'cin', source_year: year } as never)
-      .returning('id').executeTakeFirstOrThrow();
-    c.created++;
-    return created.id;
-  }
-  const older = existing.source_year === null || Number(existing.source_year) <= year;
-  const differs = Object.entries(values).some(([k, v]) => JSON.stringify(existing[k] ?? null) !== JSON.stringify(v ?? null));
-  if (older && differs) {
-    await tx.updateTable(t).set({ ...values, source: 'cin', source_year: year, version: sql`version + 1`, updated_at: new Date() } as never)
-      .where('id', '=', existing.id as string).execute();
-    c.updated++;
-  } else c.unchanged++;
-  return existing.id as string;
+export function createCinImporter(input: { partnershipId: number; laCode: string }): ReturnImporter {
+  let parsed: CinParseSummary | null = null;
+  return {
+    kind: 'cin',
+    async check(files, report, progress) {
+      const file = onlyFile(files);
+      let collectionYear: number | null = null;
+      let validator: ReturnType<typeof createCinValidator> | null = null;
+      const read = counting(file, progress);
+      await readCinCensus(read.stream, (r) => {
+        if (collectionYear === null) {
+          collectionYear = yearOf(r.header, input.laCode);
+          validator = createCinValidator(r.header);
+        }
+        const broken = constraintProblem(r);
+        if (broken) throw new ImportRejected(broken);
+        for (const issue of validator!.child(r)) report(issue);
+        read.record();
+      });
+      if (validator) for (const issue of (validator as ReturnType<typeof createCinValidator>).finish()) report(issue);
+      if (collectionYear === null) throw new ImportRejected(`${file.name}: the return holds no children`);
+      return { collectionYear };
+    },
+    async load(tx, files, collectionYear, counts, progress) {
+      const ctx: MergeContext = { tx, partnershipId: input.partnershipId, source: 'cin', year: collectionYear, counts };
+      const read = counting(onlyFile(files), progress);
+      let batch: CinChildRecord[] = [];
+      parsed = await readCinCensus(read.stream, async (r) => {
+        batch.push(r);
+        read.record();
+        if (batch.length >= BATCH) { await loadBatch(ctx, batch); batch = []; }
+      });
+      await loadBatch(ctx, batch);
+      return { children: parsed.children, episodes: parsed.episodes, unknownElements: parsed.unknownElements };
+    },
+  };
 }
 
-function need<T>(value: T | null, what: string, where: string): T {
-  if (value === null || value === undefined) throw new ImportRejected(`${where}: ${what} is missing, so the record cannot be matched`);
-  return value;
+function onlyFile(files: ReturnFile[]): ReturnFile {
+  if (files.length !== 1) throw new ImportRejected(`A CIN census return is one XML file, not ${files.length}`);
+  return files[0]!;
 }
 
-async function importChild(tx: Tx, partnershipId: number, year: number, record: CinChildRecord, counts: Counts) {
-  const { child, line } = record;
+/** The file's stream, with the bytes read and records seen told to `progress`. */
+function counting(file: ReturnFile, progress: Progress) {
+  let bytes = 0;
+  let records = 0;
+  const stream = file.open().on('data', (chunk: Buffer | string) => { bytes += chunk.length; });
+  return { stream, record: () => progress(bytes, ++records) };
+}
+
+function yearOf(header: CinHeader, laCode: string): number {
+  if (header.la && header.la !== laCode) throw new ImportRejected(`The file is the return of LA ${header.la}, not ${laCode}`);
+  if (!header.referenceDate) throw new ImportRejected('Header: the ReferenceDate is missing, so the collection year is not known');
+  return collectionYearOf(header.referenceDate);
+}
+
+/**
+ * What the records' own rules refuse (a closure before its referral, a plan ending before it starts, a
+ * record without the date that is its key), found before anything is written so the message can name
+ * the child and the line. DfE's validator reports these too; here they stop the import, as such a
+ * record cannot be kept.
+ */
+function constraintProblem({ child, line }: CinChildRecord): string | null {
   const where = `Line ${line}, child ${child.laChildId ?? '(no LAchildID)'}`;
-  const laChildId = need(child.laChildId, 'LAchildID (rule 8500)', `Line ${line}`);
-  const childId = await merge(tx, 'child', { la_child_id: laChildId }, {
-    upn: child.upn, former_upn: child.formerUpn, upn_unknown: child.upnUnknown, date_of_birth: child.birthDate,
-    expected_birth_date: child.expectedBirthDate, sex: child.sex, gender_current: child.genderCurrent, death_date: child.deathDate,
-    ethnicity: child.ethnicity, disabilities: child.disabilities,
-  }, year, partnershipId, counts);
+  if (!child.laChildId) return `Line ${line}: LAchildID is missing (rule 8500), so the child cannot be matched`;
+  const before = (a: string | null, b: string | null) => a !== null && b !== null && a < b;
   for (const e of child.episodes) {
-    const referralDate = need(e.referralDate, 'CINreferralDate', where);
-    const episodeWhere = `${where}, referral of ${referralDate}`;
-    const referralId = await merge(tx, 'referral', { child_id: childId, referral_date: referralDate }, {
-      referral_source: e.referralSource, primary_need: e.primaryNeed, referral_nfa: e.referralNfa, closure_date: e.closureDate, closure_reason: e.reasonForClosure,
-    }, year, partnershipId, counts);
+    if (!e.referralDate) return `${where}: CINreferralDate is missing, so the episode cannot be matched`;
+    const at = `${where}, referral of ${e.referralDate}`;
+    if (before(e.closureDate, e.referralDate)) return `${at}: CINclosureDate ${e.closureDate} is before the referral date`;
     for (const a of e.assessments) {
-      await merge(tx, 'assessment', { referral_id: referralId, start_date: need(a.startDate, 'AssessmentActualStartDate', episodeWhere) },
-        { internal_review_date: a.internalReviewDate, authorisation_date: a.authorisationDate, factors: a.factors }, year, partnershipId, counts);
+      if (!a.startDate) return `${at}: AssessmentActualStartDate is missing`;
+      if (before(a.authorisationDate, a.startDate)) return `${at}: AssessmentAuthorisationDate ${a.authorisationDate} is before the assessment's start ${a.startDate}`;
     }
     for (const p of e.cinPlans) {
-      await merge(tx, 'cin_plan', { referral_id: referralId, start_date: need(p.startDate, 'CINPlanStartDate', episodeWhere) }, { end_date: p.endDate }, year, partnershipId, counts);
+      if (!p.startDate) return `${at}: CINPlanStartDate is missing`;
+      if (before(p.endDate, p.startDate)) return `${at}: CINPlanEndDate ${p.endDate} is before the plan's start ${p.startDate}`;
     }
-    for (const s of e.section47s) {
-      await merge(tx, 's47_enquiry', { referral_id: referralId, start_date: need(s.startDate, 'S47ActualStartDate', episodeWhere) },
-        { initial_cpc_target: s.initialCpcTarget, icpc_not_required: s.icpcNotRequired }, year, partnershipId, counts);
-      if (s.dateOfInitialCpc) await merge(tx, 'initial_conference', { referral_id: referralId, conference_date: s.dateOfInitialCpc }, {}, year, partnershipId, counts);
-    }
-    if (e.dateOfInitialCpc) await merge(tx, 'initial_conference', { referral_id: referralId, conference_date: e.dateOfInitialCpc }, {}, year, partnershipId, counts);
+    for (const s of e.section47s) if (!s.startDate) return `${at}: S47ActualStartDate is missing`;
     for (const p of e.cpPlans) {
-      const planId = await merge(tx, 'cp_plan', { referral_id: referralId, start_date: need(p.startDate, 'CPPstartDate', episodeWhere) }, {
-        end_date: p.endDate, initial_category: p.initialCategory, latest_category: p.latestCategory, previous_plans: p.previousPlans,
-      }, year, partnershipId, counts);
-      for (const review of p.reviews) await merge(tx, 'cp_plan_review', { cp_plan_id: planId, review_date: review }, {}, year, partnershipId, counts);
+      if (!p.startDate) return `${at}: CPPstartDate is missing`;
+      if (before(p.endDate, p.startDate)) return `${at}: CPPendDate ${p.endDate} is before the plan's start ${p.startDate}`;
+      if (p.previousPlans !== null && p.previousPlans < 0) return `${at}: NumberOfPreviousCPP cannot be negative`;
     }
   }
+  return null;
 }
 
-/** A database refusal (a closure before its referral, say) as a message naming the child and the line. */
-function explain(err: unknown, record: CinChildRecord): Error {
-  if (err instanceof ImportRejected) return err;
-  const e = err as { code?: string; constraint?: string; message: string };
-  if (e.code?.startsWith('23')) return new ImportRejected(`Line ${record.line}, child ${record.child.laChildId}: the records break a rule (${e.constraint ?? e.message})`);
-  return err as Error;
-}
+/** Merges a batch of children level by level: children, their referrals, then what hangs off each referral. */
+async function loadBatch(ctx: MergeContext, records: CinChildRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const childIds = await mergeMany(ctx, 'child', ['la_child_id'], records.map(({ child: c }) => ({
+    key: { la_child_id: c.laChildId },
+    values: {
+      upn: c.upn, former_upn: c.formerUpn, upn_unknown: c.upnUnknown, date_of_birth: c.birthDate, expected_birth_date: c.expectedBirthDate,
+      sex: c.sex, gender_current: c.genderCurrent, death_date: c.deathDate, ethnicity: c.ethnicity, disabilities: c.disabilities,
+    },
+  })));
+  const episodes = records.flatMap((r, i) => r.child.episodes.map((e) => ({ e, childId: childIds[i]! })));
+  const referralIds = await mergeMany(ctx, 'referral', ['child_id', 'referral_date'], episodes.map(({ e, childId }) => ({
+    key: { child_id: childId, referral_date: e.referralDate },
+    values: { referral_source: e.referralSource, primary_need: e.primaryNeed, referral_nfa: e.referralNfa, closure_date: e.closureDate, closure_reason: e.reasonForClosure },
+  })));
+  const under = <T>(pick: (e: CinChildRecord['child']['episodes'][number]) => T[], row: (x: T, referralId: string) => MergeRow) =>
+    episodes.flatMap(({ e }, i) => pick(e).map((x) => row(x, referralIds[i]!)));
 
-export async function importCinCensus(
-  db: Db, input: { partnershipId: number; laCode: string; fileName: string; open: () => Readable; importedBy: string; onChild?: (n: number) => void },
-): Promise<CinImportResult> {
-  const startedAt = new Date();
-  // The file is read twice, both times as a stream: once for its fingerprint, once to import it.
-  const hash = crypto.createHash('sha256');
-  for await (const chunk of input.open()) hash.update(chunk as Buffer);
-  const fileHash = hash.digest('hex');
-  const counts: Counts = {};
-  let collectionYear: number | null = null;
-  let summary: CinParseSummary;
-  const record = async (outcome: 'succeeded' | 'failed', error: string | null, result: Row) =>
-    (await db.insertInto('import_run').values({
-      partnership_id: input.partnershipId, kind: 'cin', file_name: input.fileName, file_hash: fileHash, collection_year: collectionYear,
-      outcome, counts: JSON.stringify(result), error, imported_by: input.importedBy, started_at: startedAt, finished_at: new Date(),
-    }).returning('id').executeTakeFirstOrThrow()).id;
-  try {
-    summary = await db.transaction().execute(async (tx) => {
-      let n = 0;
-      return readCinCensus(input.open(), async (r) => {
-        if (collectionYear === null) {
-          if (r.header.la && r.header.la !== input.laCode) throw new ImportRejected(`The file is the return of LA ${r.header.la}, not ${input.laCode}`);
-          const reference = need(r.header.referenceDate, 'the header’s ReferenceDate', 'Header');
-          collectionYear = collectionYearOf(reference);
-        }
-        try {
-          await importChild(tx, input.partnershipId, collectionYear, r, counts);
-        } catch (err) {
-          throw explain(err, r);
-        }
-        input.onChild?.(++n);
-      });
-    });
-  } catch (err) {
-    await record('failed', (err as Error).message, counts);
-    throw err;
-  }
-  const result = { children: summary.children, episodes: summary.episodes, counts, unknownElements: summary.unknownElements };
-  const runId = await record('succeeded', null, result);
-  return { runId, collectionYear: collectionYear!, ...result };
+  await mergeMany(ctx, 'assessment', ['referral_id', 'start_date'], under((e) => e.assessments, (a, referral_id) => ({
+    key: { referral_id, start_date: a.startDate }, values: { internal_review_date: a.internalReviewDate, authorisation_date: a.authorisationDate, factors: a.factors },
+  })));
+  await mergeMany(ctx, 'cin_plan', ['referral_id', 'start_date'], under((e) => e.cinPlans, (p, referral_id) => ({
+    key: { referral_id, start_date: p.startDate }, values: { end_date: p.endDate },
+  })));
+  await mergeMany(ctx, 's47_enquiry', ['referral_id', 'start_date'], under((e) => e.section47s, (s, referral_id) => ({
+    key: { referral_id, start_date: s.startDate }, values: { initial_cpc_target: s.initialCpcTarget, icpc_not_required: s.icpcNotRequired },
+  })));
+  // An initial conference may be recorded on the S47 or on the episode (rule 2884 says one of the two).
+  const conferences = (e: CinChildRecord['child']['episodes'][number]) =>
+    [...e.section47s.map((s) => s.dateOfInitialCpc), e.dateOfInitialCpc].filter((d): d is string => d !== null);
+  await mergeMany(ctx, 'initial_conference', ['referral_id', 'conference_date'], under(conferences, (d, referral_id) => ({
+    key: { referral_id, conference_date: d }, values: {},
+  })));
+  const plans = episodes.flatMap(({ e }, i) => e.cpPlans.map((p) => ({ p, referralId: referralIds[i]! })));
+  const planIds = await mergeMany(ctx, 'cp_plan', ['referral_id', 'start_date'], plans.map(({ p, referralId }) => ({
+    key: { referral_id: referralId, start_date: p.startDate },
+    values: { end_date: p.endDate, initial_category: p.initialCategory, latest_category: p.latestCategory, previous_plans: p.previousPlans },
+  })));
+  await mergeMany(ctx, 'cp_plan_review', ['cp_plan_id', 'review_date'], plans.flatMap(({ p }, i) => p.reviews.map((review) => ({
+    key: { cp_plan_id: planIds[i]!, review_date: review }, values: {},
+  }))));
 }

@@ -27,6 +27,7 @@
 import type { Readable } from 'node:stream';
 import { SaxesParser } from 'saxes';
 import { isIsoDate } from '../../domain/calendar';
+import { ReturnUnreadable } from './import-run';
 
 export type Sex = 'M' | 'F' | 'U';
 
@@ -120,7 +121,7 @@ export interface CinParseSummary {
 }
 
 /** A CIN census file that cannot be read, with where and why, in words a data analyst can act on. */
-export class CinParseError extends Error {
+export class CinParseError extends ReturnUnreadable {
   override name = 'CinParseError';
   constructor(
     readonly problem: string,
