@@ -2,6 +2,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { upnCheckLetter } from '../../domain/identifiers';
 import { readCinCensus } from './cin-census.parser';
+import { rulesFor } from './cin-census.rules';
 import { CIN_RULES, createCinValidator } from './cin-census.validate';
 import type { ReturnIssue } from './return-issue';
 
@@ -99,6 +100,13 @@ describe('the rules as data', () => {
     expect(years('1570')).toEqual([[2024, 2025]]);
     expect(years('8510')).toEqual([[2022, 2023, 2024, 2025]]);
   });
+
+  it('judges a year before the first known by the first, and one after the last by the last', () => {
+    expect(rulesFor(2021).get('4180')?.message).toBe('Gender is missing');
+    expect(rulesFor(2021).has('1570')).toBe(false);
+    expect(rulesFor(2026).get('4180')?.message).toBe('Sex must be provided and equal M, F, or U');
+    expect(rulesFor(2026).size).toBe(rulesFor(2024).size);
+  });
 });
 
 describe('a clean child', () => {
@@ -154,7 +162,7 @@ const CHILD_RULES: [string, number, Change, Change?][] = [
   ['4180', 2024, (s) => (ids(s).Sex = '1'), (s) => (ids(s).Sex = 'U')],
   ['4220', 2023, (s) => (s.ChildCharacteristics.Ethnicity = 'XXXX')],
   ['8500', 2023, (s) => delete ids(s).LAchildID],
-  ['8520', 2023, (s, y) => (ids(s).PersonBirthDate = `${y + 1}-04-01`)],
+  ['8520', 2023, (s, y) => (ids(s).PersonBirthDate = `${y + 1}-04-01`), (s, y) => (ids(s).PersonBirthDate = `${y + 1}-03-31`)],
   ['8525Q', 2023, (s, y) => (ids(s).ExpectedPersonBirthDate = `${y + 1}-05-01`)],
   ['8530Q', 2023, (s, y) => { delete ids(s).PersonBirthDate; ids(s).GenderCurrent = '0'; ids(s).ExpectedPersonBirthDate = `${y + 2}-01-01`; s.CINdetails = [nfaEpisode(`${y + 1}-03-01`)]; },
     (s, y) => { delete ids(s).PersonBirthDate; ids(s).GenderCurrent = '0'; ids(s).ExpectedPersonBirthDate = `${y + 1}-12-31`; s.CINdetails = [nfaEpisode(`${y + 1}-03-01`)]; }],
@@ -168,13 +176,14 @@ const CHILD_RULES: [string, number, Change, Change?][] = [
   ['8585Q', 2023, (s, y) => { ep(s).CINclosureDate = `${y}-08-01`; ep(s).ReasonForClosure = 'RC2'; }],
   ['8590', 2023, (s) => delete s.CINdetails],
   ['8600', 2023, (s) => delete ep(s).CINreferralDate],
-  ['8606', 2023, (s) => { ids(s).PersonBirthDate = '2024-05-01'; }],
-  ['8608', 2023, (s, y) => (ass(s).AssessmentAuthorisationDate = `${y}-06-01`)],
+  // 280 days before 7 March 2024 is 1 June 2023, the referral.
+  ['8606', 2023, (s) => { ids(s).PersonBirthDate = '2024-03-08'; }, (s) => { ids(s).PersonBirthDate = '2024-03-07'; }],
+  ['8608', 2023, (s, y) => (ass(s).AssessmentAuthorisationDate = `${y}-06-01`), (s, y) => (ass(s).AssessmentAuthorisationDate = `${y}-06-02`)],
   ['8610', 2023, (s) => delete ep(s).PrimaryNeedCode],
   ['8614', 2023, (s) => delete ass(s).AssessmentAuthorisationDate],
-  ['8615', 2023, (s) => delete s47(s).S47ActualStartDate],
+  ['8615', 2023, (s) => delete s47(s).S47ActualStartDate, (s, y) => (s47(s).S47ActualStartDate = `${y}-06-20`)],
   ['8620', 2023, (s, y) => { ep(s).CINclosureDate = `${y + 1}-04-01`; ep(s).ReasonForClosure = 'RC7'; }],
-  ['8630', 2023, (s, y) => { ep(s).CINclosureDate = `${y}-05-01`; ep(s).ReasonForClosure = 'RC7'; }],
+  ['8630', 2023, (s, y) => { ep(s).CINclosureDate = `${y}-05-01`; ep(s).ReasonForClosure = 'RC7'; }, (s, y) => { ep(s).CINclosureDate = `${y}-06-01`; ep(s).ReasonForClosure = 'RC7'; }],
   ['8640', 2023, (s, y) => { ep(s).CINclosureDate = `${y}-08-01`; ep(s).ReasonForClosure = 'RC10'; }, (s, y) => { ep(s).CINclosureDate = `${y}-08-01`; ep(s).ReasonForClosure = 'RC7'; }],
   ['8650', 2023, (s) => (ep(s).PrimaryNeedCode = 'N10')],
   // 31 March 2024 is a Sunday and 29 March Good Friday: 45 working days before it is Thursday 25 January.
@@ -209,7 +218,7 @@ const CHILD_RULES: [string, number, Change, Change?][] = [
   ['8832', 2023, (s) => { ep(s).ReferralNFA = 'true'; }],
   ['8839', 2023, (s, y) => { delete s47(s).DateOfInitialCPC; ep(s).Section47.push({ S47ActualStartDate: `${y}-06-06`, ICPCnotRequired: 'false' }); }],
   ['8840', 2023, (s, y) => { cpp(s).CPPendDate = `${y}-06-20`; cpp(s).Reviews = undefined; }],
-  ['8841', 2023, (s, y) => (cpp(s).Reviews.CPPreviewDate = [`${y}-06-20`])],
+  ['8841', 2023, (s, y) => (cpp(s).Reviews.CPPreviewDate = [`${y}-06-20`]), (s, y) => (cpp(s).Reviews.CPPreviewDate = [`${y}-06-21`])],
   ['8863Q', 2023, (s, y) => ep(s).Assessments.push({ AssessmentActualStartDate: `${y}-07-10`, AssessmentAuthorisationDate: `${y}-07-12`, FactorsIdentifiedAtAssessment: { AssessmentFactors: ['3A'] } }),
     (s, y) => ep(s).Assessments.push({ AssessmentActualStartDate: `${y}-07-11`, AssessmentAuthorisationDate: `${y}-07-12`, FactorsIdentifiedAtAssessment: { AssessmentFactors: ['3A'] } })],
   ['8866', 2023, (s) => (ep(s).ReferralSource = '11'), (s) => (ep(s).ReferralSource = '5D')],
@@ -232,7 +241,7 @@ const CHILD_RULES: [string, number, Change, Change?][] = [
   ['8925', 2023, (s, y) => { cpp(s).CPPendDate = `${y}-06-19`; cpp(s).Reviews = undefined; }],
   ['8930', 2023, (s, y) => { cpp(s).CPPendDate = `${y + 1}-04-01`; plan(s).CINPlanStartDate = `${y + 1}-04-01`; }],
   ['8935', 2023, (s, y) => { delete cpp(s).CPPendDate; delete ep(s).CINPlanDates; ep(s).ChildProtectionPlans.push({ ...cpp(s), CPPstartDate: `${y}-06-20` }); }],
-  ['8940', 2023, (s, y) => { ep(s).ChildProtectionPlans.push({ ...cpp(s), CPPstartDate: `${y}-07-01` }); }],
+  ['8940', 2023, (s, y) => { ep(s).ChildProtectionPlans.push({ ...cpp(s), CPPstartDate: `${y}-07-10` }); }, (s, y) => { ep(s).ChildProtectionPlans.push({ ...cpp(s), CPPstartDate: `${y}-07-11`, CPPendDate: `${y}-07-12`, Reviews: undefined }); }],
   ['8945Q', 2024, (s) => (ass(s).FactorsIdentifiedAtAssessment.AssessmentFactors = ['18A'])],
   ['8950Q', 2024, (s) => (ass(s).FactorsIdentifiedAtAssessment.AssessmentFactors = ['19A']), (s) => (ass(s).FactorsIdentifiedAtAssessment.AssessmentFactors = ['19B'])],
 ];
@@ -371,12 +380,12 @@ describe('rules that need the whole return', () => {
 
 describe('the public validator sample output', () => {
   const fixture = (name: string): ReturnType<typeof createReadStream> => createReadStream(new URL(`./fixtures/${name}`, import.meta.url));
-  const shared = (name: string): string => readFileSync(new URL(`../../../../shared/fixtures/public/data-to-insight__csc-validator-be-cin__Documentation__sample_output__${name}`, import.meta.url), 'utf8');
+  const sample = (name: string): string => readFileSync(new URL(`./fixtures/data-to-insight__csc-validator-be-cin__Documentation__sample_output__${name}`, import.meta.url), 'utf8');
 
   it('finds the same (rule, child) pairs on CIN_Census_2021.xml, except where that old output is wrong', async () => {
     // The JSON holds pandas' NaN, which JSON.parse refuses.
-    const report = JSON.parse(shared('issue_report.json').replace(/\bNaN\b/g, 'null')) as { rule_code: string | number; ERROR_ID: string[] | null }[];
-    const sampled = new Set((JSON.parse(shared('rule_defs.json')) as { 'Rule code': string | number }[]).map((r) => String(r['Rule code']).replace(/Q$/, '')));
+    const report = JSON.parse(sample('issue_report.json').replace(/\bNaN\b/g, 'null')) as { rule_code: string | number; ERROR_ID: string[] | null }[];
+    const sampled = new Set((JSON.parse(sample('rule_defs.json')) as { 'Rule code': string | number }[]).map((r) => String(r['Rule code']).replace(/Q$/, '')));
     const pair = (rule: string, child: string | null): string => `${rule.replace(/Q$/, '')} ${child ?? '-'}`;
     // Rows without an ERROR_ID are about the one child of the file (or the header, for 100).
     const theirs = new Set(report.map((r) => pair(String(r.rule_code), String(r.rule_code) === '100' ? null : (r.ERROR_ID?.[0] ?? 'DfEX0000001'))));
