@@ -12,6 +12,9 @@
  *
  * Dates are ISO strings (YYYY-MM-DD), so comparing them as strings compares them as dates. The census
  * period runs from the day after the ReferenceDate a year before (1 April) to the ReferenceDate (31 March).
+ *
+ * Not checked: 8842Q (a `Reviews` group with no review date). The parser leaves empty items out, so an
+ * empty `CPPreviewDate` never reaches the validator; it would need the parser to count them.
  */
 import { addMonths, isWorkingDay, workingDaysBetween } from '../../domain/calendar';
 import { checkCode, collectionYearOf, type CodeListId } from '../../domain/codes';
@@ -43,7 +46,8 @@ const isWeekend = (date: string): boolean => [0, 6].includes(new Date(`${date}T0
  * Whether more than n working days pass after `from` up to `to` (the DfE's "before <to> minus n working
  * days"). Far apart dates need no calendar: n working days never span more than twice n calendar days plus
  * the bank holidays. Near ones are counted with England and Wales bank holidays, or, outside the years the
- * calendar knows, on weekdays alone.
+ * calendar knows, on weekdays alone. (The public validator steps back n - 1 business days, one day short
+ * of the rule's "minus n working days".)
  */
 function moreThanWorkingDays(from: string, to: string, n: number): boolean {
   const days = dayNumber(to) - dayNumber(from);
