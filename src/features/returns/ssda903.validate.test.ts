@@ -281,7 +281,58 @@ function readFake(): Tables {
 describe('validate903 over the public fake return', () => {
   const tables = readFake();
 
+  // The fake return's dates fall in 2017-18.
+  const issues = validate903(2017, tables);
+  const at = (rule: string, list = issues) => list.filter((i) => i.rule === rule).map((i) => `${i.child} ${i.location}`);
+
   it('reads every table', () => {
     expect(Object.values(tables).every((t) => t.length > 0)).toBe(true);
+  });
+
+  it('finds the episode after one that ended E15 (437)', () => {
+    // 116056: row 108 ends 16/06/2017 E15, and row 109 starts 06/08/2017.
+    expect(at('437')).toContain('116056 episodes.csv row 108, REC');
+    expect(at('437')).not.toContain('116056 episodes.csv row 109, REC');
+  });
+
+  it('finds an RNE other than S after care ended (432)', () => {
+    // 139805: 09/09/2017–09/11/2017 ends E3, and the next by start date (07/01/2018) is P.
+    expect(at('432')).toContain('139805 episodes.csv row 665, RNE');
+  });
+
+  it('finds an ended episode with no reason, and none where both are given (148)', () => {
+    // 566910 row 3: no DEC but REC X1. Row 2 has both.
+    expect(at('148')).toContain('566910 episodes.csv row 3, DEC, REC');
+    expect(at('148')).not.toContain('566910 episodes.csv row 2, DEC, REC');
+  });
+
+  it('finds overlapping missing periods (574) and one outlasting the care (577)', () => {
+    // 366621: 20/11–04/12/2017, then 02/11–22/12/2017 which starts before the first ends.
+    expect(at('574')).toEqual(['366621 missing.csv row 37, MIS_START']);
+    // 510000: away 13/11–25/11/2017; care ended 20/11/2017 (E14).
+    expect(at('577')).toContain('510000 missing.csv row 2, MIS_END');
+    expect(at('578')).not.toContain('510000 missing.csv row 2, MIS_START');
+  });
+
+  it('judges the code lists as the data has them', () => {
+    const rowsWhere = (table: Table903, test: (v: Record<string, string | null>) => boolean) =>
+      tables[table]!.filter((r) => test(r.values)).map((r) => `${r.values.CHILD} ${r.file} row ${r.row}`);
+    // Every decision to place was reversed with reason XXX.
+    expect(at('120').map((s) => s.replace(/, .*$/, ''))).toEqual(rowsWhere('placed_for_adoption', (v) => v.REASON_PLACED_CEASED === 'XXX'));
+    // F3 and P3 are no activity codes.
+    expect(at('132').map((s) => s.replace(/, .*$/, ''))).toEqual(rowsWhere('oc3', (v) => v.ACTIV === 'F3' || v.ACTIV === 'P3'));
+    expect(at('132').length).toBeGreaterThan(0);
+    // 197474's accommodation 01 is no code.
+    expect(at('133')).toContain('197474 oc3.csv row 2, ACCOM');
+  });
+
+  it('reads SEX 1/2 as valid up to 2023-24 and invalid from 2024-25 (101)', () => {
+    expect(at('101', validate903(2023, tables))).toEqual([]);
+    expect(at('101', validate903(2024, tables))).toHaveLength(tables.header!.length);
+  });
+
+  it('checks the social worker change reason from 2023-24 only (SW13STG1)', () => {
+    expect(at('SW13STG1', validate903(2022, tables))).toEqual([]);
+    expect(at('SW13STG1', validate903(2023, tables))).toEqual(['CHILD10 sw_episodes.csv row 2, SW_REASON']);
   });
 });

@@ -377,7 +377,12 @@ const CHECKS: Readonly<Record<string, Check>> = {
   }, ['DECOM', 'RNE']),
   '432': eachPair((prev, cur) => oneOf(val(prev, 'REC'), LEFT_CARE) && val(cur, 'RNE') !== 'S', 'RNE'),
   '433': eachPair((prev, cur) => oneOf(val(cur, 'RNE'), ['P', 'L', 'T', 'U', 'B']) && date(prev, 'DEC') !== date(cur, 'DECOM'), ['DECOM', 'RNE']),
-  '437': eachPair((prev) => oneOf(val(prev, 'REC'), ['E2', 'E15']), 'REC'),
+  // Died (E2) or aged 18 (E15), yet a later episode follows.
+  '437': (child, _y, emit) => {
+    child.spells.slice(0, -1).forEach((ep) => {
+      if (oneOf(val(ep, 'REC'), ['E2', 'E15'])) emit(ep, 'REC');
+    });
+  },
   '504': eachPair((prev, cur) => val(prev, 'REC') === 'X1' && date(prev, 'DEC') === date(cur, 'DECOM') && val(prev, 'CIN') !== val(cur, 'CIN'), 'CIN'),
   // A temporary placement, or the one after it, has no reason for placement change.
   '226': (child, _y, emit) => {
