@@ -1,3 +1,4 @@
+import { seedReturns } from './returns';
 import { sql } from 'kysely';
 import type { Db } from '../create-db';
 import { addAgency } from '../../features/agencies/agencies.service';
@@ -71,6 +72,7 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
   await seedChildren(db, main.id, DEMO_LA_CODE, count, 1, today);
   await seedAllocations(db, main.id, { password: DEMO_PASSWORD, totpSecret: DEMO_TOTP_SECRET });
   await seedChildren(db, second.id, SECOND_LA_CODE, Math.ceil(count / 4), 2, today);
+  await seedReturns(db, { partnershipId: main.id, laCode: DEMO_LA_CODE, today, analyst: 'analyst@northmere.gov.uk' });
 
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
 }

@@ -75,7 +75,8 @@ export async function updateChild(db: Db, partnershipId: number, childId: string
   if (errors.length) throw new ValidationFailed(errors);
   const clash = await db.selectFrom('child').select('id').where('partnership_id', '=', partnershipId).where('la_child_id', '=', String(row.la_child_id)).where('id', '!=', childId).executeTakeFirst();
   if (clash) throw new ValidationFailed([{ field: 'la_child_id', message: 'Another child already has this LA child ID' }]);
-  const result = await db.updateTable('child').set({ ...row, version: sql`version + 1`, updated_at: new Date() } as never)
+  // An edit in Beacon is newer than any return: a later import of an earlier year's return leaves it (see returns/merge.ts).
+  const result = await db.updateTable('child').set({ ...row, version: sql`version + 1`, updated_at: new Date(), source_year: null } as never)
     .where('partnership_id', '=', partnershipId).where('id', '=', childId).where('version', '=', version).executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) {
     const current = await db.selectFrom('child').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', childId).executeTakeFirst();

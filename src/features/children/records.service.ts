@@ -132,7 +132,8 @@ export async function updateRecord(db: Db, partnershipId: number, child: ChildRe
   let result;
   try {
     result = await db.updateTable(def.type)
-      .set({ ...values, ...linksRow(def, links), version: sql`version + 1`, updated_at: new Date() } as never)
+      // An edit in Beacon is newer than any return: a later import of an earlier year's return leaves it (see returns/merge.ts).
+      .set({ ...values, ...linksRow(def, links), version: sql`version + 1`, updated_at: new Date(), source_year: null } as never)
       .where('partnership_id', '=', partnershipId).where('id', '=', id).where('version', '=', version)
       .executeTakeFirst();
   } catch (err) {

@@ -59,6 +59,16 @@ describe.each(dialects())('importing a CIN census return (%s)', (dialect) => {
     expect(failed.error).toContain('DfEX0000001');
   });
 
+  it('leaves a record edited in Beacon since, as the return speaks only for its own year', async () => {
+    const referral = await t.db.selectFrom('referral').selectAll().where('partnership_id', '=', partnerships['975']!).where('closure_date', 'is', null).executeTakeFirstOrThrow();
+    // As an edit through the child's record writes it: Beacon's own, changed now.
+    await t.db.updateTable('referral').set({ closure_date: '2026-05-01', closure_reason: 'RC8', source_year: null, updated_at: new Date() }).where('id', '=', referral.id).execute();
+    const again = await run('975', LARGE);
+    expect(again.counts.referral).toMatchObject({ updated: 0 });
+    expect(await t.db.selectFrom('referral').select(['closure_date', 'closure_reason']).where('id', '=', referral.id).executeTakeFirstOrThrow())
+      .toEqual({ closure_date: '2026-05-01', closure_reason: 'RC8' });
+  });
+
   it('refuses another local authority’s return', async () => {
     await expect(run('975', TWO_PLANS)).rejects.toThrow('The file is the return of LA 201, not 975');
   });

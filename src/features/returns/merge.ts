@@ -1,14 +1,15 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/create-db';
 import type { Database } from '../../db/schema';
+import { collectionYearOf } from '../../domain/codes';
 
 /**
  * Merging a return's records into the journey's, a batch at a time.
  *
  * A record is matched on its natural key (a child by LA child id, a referral by child and referral
  * date, an episode by child and start date, and so on). A record the return holds and Beacon does not
- * is inserted; one both hold is updated only when this return is at least as recent as the one that
- * last wrote it and something differs, so a later collection year takes precedence whatever the order
+ * is inserted; one both hold is updated only when this return is at least as recent as the record
+ * (see `yearOfRecord`) and something differs, so a later collection year takes precedence whatever the order
  * of import, and importing the same file twice changes nothing. Nothing is ever deleted: a return
  * speaks only for its own year.
  *
@@ -74,7 +75,7 @@ export async function mergeMany(ctx: MergeContext, table: MergeTable, keyColumns
       continue;
     }
     ids.set(k, current.id as string);
-    const older = current.source_year === null || Number(current.source_year) <= ctx.year;
+    const older = yearOfRecord(current) <= ctx.year;
     const differs = Object.entries(r.values).some(([c, v]) => !same(current[c], v));
     if (older && differs) {
       await ctx.tx.updateTable(t).set({ ...r.values, source: ctx.source, source_year: ctx.year, version: sql`version + 1`, updated_at: new Date() } as never)
@@ -94,6 +95,16 @@ export async function mergeMany(ctx: MergeContext, table: MergeTable, keyColumns
     count.created += inserts.length;
   }
   return rows.map((r) => ids.get(keyOf(r.key, keyColumns))!);
+}
+
+/**
+ * The collection year a record speaks for: the return's that wrote it, or for a record entered in
+ * Beacon the year it was last changed in, since it holds what was known then. So last year's return,
+ * which shows an episode open because it closed after the year ended, never reopens it.
+ */
+function yearOfRecord(row: Row): number {
+  if (row.source_year !== null && row.source_year !== undefined) return Number(row.source_year);
+  return collectionYearOf(new Date(row.updated_at as string | Date).toISOString().slice(0, 10));
 }
 
 /** Equal as the database gives them back: dates as ISO strings, arrays as arrays, null for absent. */
