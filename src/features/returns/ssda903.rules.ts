@@ -448,4 +448,12 @@ export const IMPLEMENTED_903: readonly string[] = Object.freeze([
   '564', '565', '566', '567', '570', '571', '574', '575', '577', '578', '580', '581', '586',
   // Reviews
   '440', '441',
+  // Motherhood, placements and providers, ages
+  '174', '217', '232', '233', '234', '358', '379', '380', '381', '527', '528', '529', '530', '531', '550', '611', '612', '620',
+  // Social worker episodes, DoLOs, the whole return
+  'SW02STG1', 'SW06STG2', 'SW07STG2', 'SW09STG2', 'SW10STG2', 'SW108STG2', '702', '703', '704', '705', '707', '708', '444',
+  // Internal checks
+  'INT01', 'INT02', 'INT03', 'INT04', 'INT05', 'INT06', 'INT07', 'INT08', 'INT09',
+  'INT11', 'INT12', 'INT13', 'INT14', 'INT15', 'INT16', 'INT17', 'INT18', 'INT21',
+  'INT31', 'INT32', 'INT33', 'INT34', 'INT35', 'INT36',
 ]);

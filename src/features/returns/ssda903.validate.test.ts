@@ -163,6 +163,75 @@ const CASES: Case[] = [
   // Reviews
   { code: '440', why: 'PN0 for a child of 4', fails: child(undefined, { reviews: rows('reviews', { DOB: '2020-06-15', REVIEW: '2024-06-16', REVIEW_CODE: 'PN0' }) }, header({ DOB: '2020-06-15' })), passes: child(undefined, { reviews: rows('reviews', { DOB: '2020-06-15', REVIEW: '2024-06-15', REVIEW_CODE: 'PN0' }) }, header({ DOB: '2020-06-15' })) },
   { code: '441', why: 'PN1 for a child under 4', fails: child(undefined, { reviews: rows('reviews', { DOB: '2020-06-15', REVIEW: '2024-06-14', REVIEW_CODE: 'PN1' }) }, header({ DOB: '2020-06-15' })), passes: child(undefined, { reviews: rows('reviews', { DOB: '2020-06-15', REVIEW: '2024-06-15', REVIEW_CODE: 'PN1' }) }, header({ DOB: '2020-06-15' })) },
+
+  // Motherhood
+  { code: '174', why: 'a male child with a child', fails: child(undefined, {}, header({ SEX: 'M', MC_DOB: '2024-01-01' })), passes: child(undefined, {}, header({ SEX: 'F', MOTHER: '1', MC_DOB: '2024-01-01', DOB: '2008-01-01' })) },
+  { code: '174', year: 2023, why: 'male is 1 up to 2023-24', fails: child(undefined, {}, header({ SEX: '1', MC_DOB: '2024-01-01' })), passes: child(undefined, {}, header({ SEX: 'M', MC_DOB: '2024-01-01' })) },
+  { code: '611', why: 'a mother with no child DOB', fails: child(undefined, {}, header({ MOTHER: '1' })), passes: child(undefined, {}, header({ MOTHER: '1', MC_DOB: '2024-01-01' })) },
+  { code: '612', why: 'a child DOB but not a mother', fails: child(undefined, {}, header({ MOTHER: '0', MC_DOB: '2024-01-01' })), passes: child(undefined, {}, header({ MOTHER: '1', MC_DOB: '2024-01-01' })) },
+  { code: '620', why: 'a mother under 11', fails: child(undefined, {}, header({ MOTHER: '1', MC_DOB: '2024-01-01', DOB: '2013-04-02' })), passes: child(undefined, {}, header({ MOTHER: '1', MC_DOB: '2024-01-01', DOB: '2013-04-01' })) },
+  { code: '232', why: 'sex unknown', fails: child(undefined, {}, header({ SEX: 'U' })), passes: child() },
+
+  // Placements and providers
+  ...([['527', 'PR1', 'R2', 'U1'], ['528', 'PR2', 'R5', 'U1'], ['529', 'PR3', 'K1', 'R1'], ['530', 'PR4', 'P1', 'U1'], ['531', 'PR5', 'P1', 'U1'], ['550', 'PR0', 'U1', 'P1']] as const)
+    .map(([code, provider, bad, good]): Case => ({
+      code, why: `${provider} with ${bad}`,
+      fails: child([episode({ PLACE_PROVIDER: provider, PLACE: bad })]), passes: child([episode({ PLACE_PROVIDER: provider, PLACE: good })]),
+    })),
+  { code: '380', why: 'temporary placement starting care', fails: child([episode({ PLACE: 'T1', PLACE_PROVIDER: null })]), passes: child([ended('2024-05-01', '2024-06-01'), episode({ DECOM: '2024-06-01', RNE: 'P', PLACE: 'T1', PLACE_PROVIDER: null })]) },
+  { code: '381', why: 'temporary placement ending care', fails: child([ended('2024-05-01', '2024-06-01'), episode({ DECOM: '2024-06-01', RNE: 'P', PLACE: 'T1', PLACE_PROVIDER: null, DEC: '2024-06-05', REC: 'E11' })]), passes: child([ended('2024-05-01', '2024-06-01'), episode({ DECOM: '2024-06-01', RNE: 'P', PLACE: 'T1', PLACE_PROVIDER: null, DEC: '2024-06-05', REC: 'X1' }), episode({ DECOM: '2024-06-05', RNE: 'P' })]) },
+  { code: '379', why: 'T4 over 7 days', fails: child([ended('2024-05-01', '2024-05-09', { PLACE: 'T4', PLACE_PROVIDER: null })]), passes: child([ended('2024-05-01', '2024-05-08', { PLACE: 'T4', PLACE_PROVIDER: null })]) },
+  { code: '217', why: 'A5 with P', fails: child([ended('2024-05-01', '2024-06-01'), episode({ DECOM: '2024-06-01', RNE: 'P', PLACE: 'A5' })]), passes: child([ended('2024-05-01', '2024-06-01'), episode({ DECOM: '2024-06-01', RNE: 'T', PLACE: 'A5' })]) },
+  { code: '358', why: 'remanded at 10', fails: child([episode({ LS: 'J1' })], {}, header({ DOB: '2014-05-01' })), passes: child([episode({ LS: 'J1' })], {}, header({ DOB: '2014-04-30' })) },
+  { code: '233', year: 2025, why: 'reason for change on an open episode', fails: child([episode({ DECOM: '2025-05-01', REASON_PLACE_CHANGE: 'CARPL' })]), passes: child([episode({ DECOM: '2025-05-01', DEC: '2025-06-01', REC: 'E11', REASON_PLACE_CHANGE: 'CARPL' })]) },
+  { code: '234', year: 2025, why: 'custody under 10', fails: child([episode({ DECOM: '2025-05-01', REASON_PLACE_CHANGE: 'CUSTOD' })], {}, header({ DOB: '2015-05-02' })), passes: child([episode({ DECOM: '2025-05-01', REASON_PLACE_CHANGE: 'CUSTOD' })], {}, header({ DOB: '2015-05-01' })) },
+
+  // Social worker episodes
+  ...((): Case[] => {
+    const sw = (...v: Values[]): Tables => child(undefined, { sw_episodes: rows('sw_episodes', ...v.map((x) => ({ DOB, SW_ID: 'SW1', SW_REASON: 'MANAGE', ...x }))) });
+    return [
+      { code: 'SW02STG1', why: 'ID prefix', fails: sw({ SW_ID: 'AB1', SW_DECOM: '2024-05-01' }), passes: sw({ SW_ID: 'XX1', SW_DECOM: '2024-05-01' }) },
+      { code: 'SW06STG2', why: 'starts after the year', fails: sw({ SW_DECOM: '2025-04-01' }), passes: sw({ SW_DECOM: '2025-03-31' }) },
+      { code: 'SW07STG2', why: 'ends more than a year before', fails: sw({ SW_DECOM: '2023-01-01', SW_DEC: '2023-03-31' }), passes: sw({ SW_DECOM: '2023-01-01', SW_DEC: '2023-04-01' }) },
+      { code: 'SW07STG2', year: 2023, why: 'ends before the year (2023-24)', fails: sw({ SW_DECOM: '2023-01-01', SW_DEC: '2023-03-31' }), passes: sw({ SW_DECOM: '2023-01-01', SW_DEC: '2023-04-01' }) },
+      { code: 'SW09STG2', why: 'under a day', fails: sw({ SW_DECOM: '2024-05-01', SW_DEC: '2024-05-01' }), passes: sw({ SW_DECOM: '2024-05-01', SW_DEC: '2024-05-02' }) },
+      { code: 'SW10STG2', why: 'gap over 7 days', fails: sw({ SW_DECOM: '2024-05-01', SW_DEC: '2024-06-01' }, { SW_ID: 'SW2', SW_DECOM: '2024-06-09' }), passes: sw({ SW_DECOM: '2024-05-01', SW_DEC: '2024-06-01' }, { SW_ID: 'SW2', SW_DECOM: '2024-06-08' }) },
+      { code: 'SW108STG2', why: 'earlier episode open', fails: sw({ SW_DECOM: '2024-05-01' }, { SW_ID: 'SW2', SW_DECOM: '2024-06-09' }), passes: sw({ SW_DECOM: '2024-05-01', SW_DEC: '2024-06-09' }, { SW_ID: 'SW2', SW_DECOM: '2024-06-09' }) },
+    ];
+  })(),
+
+  // DoLOs
+  ...((): Case[] => {
+    const dolo = (eps: Values[], ...v: Values[]): Tables => child(eps, { dolo: rows('dolo', ...v.map((x) => ({ DOB, ...x }))) });
+    const open = [episode({ DECOM: '2026-05-01' })];
+    return [
+      { code: '702', year: 2026, why: 'ends before it starts', fails: dolo(open, { DOLO_START: '2026-06-02', DOLO_END: '2026-06-01' }), passes: dolo(open, { DOLO_START: '2026-06-01', DOLO_END: '2026-06-01' }) },
+      { code: '703', year: 2026, why: 'starts after the year', fails: dolo(open, { DOLO_START: '2027-04-01' }), passes: dolo(open, { DOLO_START: '2027-03-31' }) },
+      { code: '704', year: 2026, why: 'ends after the year', fails: dolo(open, { DOLO_START: '2026-06-01', DOLO_END: '2027-04-01' }), passes: dolo(open, { DOLO_START: '2026-06-01', DOLO_END: '2027-03-31' }) },
+      { code: '705', year: 2026, why: 'overlapping', fails: dolo(open, { DOLO_START: '2026-06-01', DOLO_END: '2026-07-01' }, { DOLO_START: '2026-06-15', DOLO_END: '2026-08-01' }), passes: dolo(open, { DOLO_START: '2026-06-01', DOLO_END: '2026-07-01' }, { DOLO_START: '2026-07-01', DOLO_END: '2026-08-01' }) },
+      { code: '707', year: 2026, why: 'open after care ended', fails: dolo([episode({ DECOM: '2026-05-01', DEC: '2026-09-01', REC: 'E11' })], { DOLO_START: '2026-06-01' }), passes: dolo(open, { DOLO_START: '2026-06-01' }) },
+      { code: '708', year: 2026, why: 'before birth', fails: dolo(open, { DOLO_START: DOB }), passes: dolo(open, { DOLO_START: '2012-06-16' }) },
+    ];
+  })(),
+
+  // The whole return, and internal checks
+  { code: '444', year: 2025, why: 'two children with one UPN', fails: { header: rows('header', header({ UPN: 'A123456789012' }), { ...header({ UPN: 'A123456789012' }), CHILD: 'C2' }) }, passes: { header: rows('header', header({ UPN: 'UN1' }), { ...header({ UPN: 'UN1' }), CHILD: 'C2' }) } },
+  ...(['ad1', 'placed_for_adoption', 'episodes', 'missing', 'oc2', 'oc3', 'previous_permanence', 'reviews', 'uasc'] as const).map((table, i): Case => ({
+    code: `INT0${i + 1}`, why: `${table} child not in the header`,
+    fails: { [table]: rows(table, table === 'episodes' ? episode() : { DOB }) },
+    passes: { header: rows('header', header()), [table]: rows(table, table === 'episodes' ? episode() : { DOB }) },
+  })),
+  ...(['ad1', 'placed_for_adoption', 'missing', 'oc2', 'oc3', 'previous_permanence', 'reviews', 'uasc'] as const).map((table, i): Case => ({
+    code: `INT1${i + 1}`, why: `${table} DOB differs`,
+    fails: child(undefined, { [table]: rows(table, { DOB: '2012-06-16' }) }),
+    passes: child(undefined, { [table]: rows(table, { DOB }) }),
+  })),
+  { code: 'INT21', why: 'UASC sex differs', fails: child(undefined, { uasc: rows('uasc', { DOB, SEX: 'M' }) }), passes: child(undefined, { uasc: rows('uasc', { DOB, SEX: 'F' }) }) },
+  ...(['ad1', 'header', 'oc2', 'oc3', 'previous_permanence', 'uasc'] as const).map((table, i): Case => ({
+    code: `INT3${i + 1}`, why: `twice in ${table}`,
+    fails: { ...child(), [table]: rows(table, table === 'header' ? header() : { DOB }, table === 'header' ? header() : { DOB }) },
+    passes: { ...child(), [table]: rows(table, table === 'header' ? header() : { DOB }) },
+  })),
 ];
 
 describe('validate903, rule by rule', () => {

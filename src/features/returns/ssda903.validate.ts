@@ -201,6 +201,78 @@ function legalStatusLimit(ls: string, days: number): Check {
   };
 }
 
+/**
+ * Spells (missing periods, DoLOs) in order of their end, an open one by its start: a spell must not
+ * start before the previous one ends, nor follow an open one (rules 574, 705).
+ */
+function overlapping(table: Table903, startField: string, endField: string): Check {
+  return (child, _y, emit) => {
+    const spells = child.rows[table]
+      .map((r) => ({ r, start: date(r, startField), end: date(r, endField) }))
+      .filter((m) => m.start !== null || m.end !== null)
+      .sort((a, b) => {
+        const [ka, kb] = [a.end ?? a.start!, b.end ?? b.start!];
+        if (ka !== kb) return ka < kb ? -1 : 1;
+        const [sa, sb] = [a.start ?? '', b.start ?? ''];
+        return sa !== sb ? (sa < sb ? -1 : 1) : a.r.row - b.r.row;
+      });
+    for (let i = 1; i < spells.length; i++) {
+      const [prev, cur] = [spells[i - 1]!, spells[i]!];
+      if (prev.end === null || (cur.start !== null && cur.start < prev.end)) emit(cur.r, startField);
+    }
+  };
+}
+
+/**
+ * A spell (missing period, DoLO) must lie within a period of care: an open one only in a period still
+ * open, an ended one ending within a period (rules 577, 707).
+ */
+function withinCare(table: Table903, startField: string, endField: string): Check {
+  return (child, _y, emit) => {
+    const periods = periodsOfCare(child.spells);
+    if (periods.length === 0) return;
+    for (const m of child.rows[table]) {
+      const [start, end] = [date(m, startField), date(m, endField)];
+      if (start === null) continue;
+      const fits = periods.some((p) => {
+        const [from, to] = [date(p[0], 'DECOM')!, date(p.at(-1), 'DEC')];
+        if (end === null) return to === null && start >= from;
+        return end >= from && (to === null || end <= to);
+      });
+      if (!fits) emit(m, endField);
+    }
+  };
+}
+
+/** Rows of a table whose child has no header row (INT01–INT09). */
+function notInHeader(table: Table903): Check {
+  return (child, _y, emit) => {
+    if (child.rows.header.length === 0) child.rows[table].forEach((r) => emit(r, 'CHILD'));
+  };
+}
+
+/** Rows of a table whose DOB (or SEX) differs from the child's header (INT11–INT21). */
+function differsFromHeader(table: Table903, field: string): Check {
+  return (child, _y, emit) => {
+    const head = val(child.rows.header[0], field);
+    if (head === null) return;
+    child.rows[table].forEach((r) => {
+      const v = val(r, field);
+      if (v !== null && v !== head) emit(r, field);
+    });
+  };
+}
+
+/** A child on more than one row of a table that holds one row a child (INT31–INT36). */
+function onceOnly(table: Table903): Check {
+  return (child, _y, emit) => {
+    if (child.id !== null && child.rows[table].length > 1) child.rows[table].forEach((r) => emit(r, 'CHILD'));
+  };
+}
+
+const male = (sex: string | null, year: number): boolean => sex === (year >= 2024 ? 'M' : '1');
+const female = (sex: string | null, year: number): boolean => sex === (year >= 2024 ? 'F' : '2');
+
 // --- The rules --------------------------------------------------------------------------------------
 
 const CHECKS: Readonly<Record<string, Check>> = {
@@ -423,20 +495,7 @@ const CHECKS: Readonly<Record<string, Check>> = {
   }, 'MIS_START'),
   // Missing periods in order of their end (an open one by its start): none may start before the
   // previous one ends, nor after an open one.
-  '574': (child, _y, emit) => {
-    const spells = child.rows.missing
-      .map((r) => ({ r, start: date(r, 'MIS_START'), end: date(r, 'MIS_END') }))
-      .filter((m) => m.start !== null || m.end !== null)
-      .sort((a, b) => {
-        const [ka, kb] = [a.end ?? a.start!, b.end ?? b.start!];
-        if (ka !== kb) return ka < kb ? -1 : 1;
-        return (a.start ?? '') < (b.start ?? '') ? -1 : (a.start ?? '') > (b.start ?? '') ? 1 : a.r.row - b.r.row;
-      });
-    for (let i = 1; i < spells.length; i++) {
-      const [prev, cur] = [spells[i - 1]!, spells[i]!];
-      if (prev.end === null || (cur.start !== null && cur.start < prev.end)) emit(cur.r, 'MIS_START');
-    }
-  },
+  '574': overlapping('missing', 'MIS_START', 'MIS_END'),
   // A missing period that starts during an episode that has ended must have ended too.
   '575': (child, _y, emit) => {
     for (const m of child.rows.missing) {
@@ -450,20 +509,7 @@ const CHECKS: Readonly<Record<string, Check>> = {
     }
   },
   // A missing period must lie within a period of care: an open one only in a period still open.
-  '577': (child, _y, emit) => {
-    const periods = periodsOfCare(child.spells);
-    if (periods.length === 0) return;
-    for (const m of child.rows.missing) {
-      const [start, end] = [date(m, 'MIS_START'), date(m, 'MIS_END')];
-      if (start === null) continue;
-      const fits = periods.some((p) => {
-        const [from, to] = [date(p[0], 'DECOM')!, date(p.at(-1), 'DEC')];
-        if (end === null) return to === null && start >= from;
-        return end >= from && (to === null || end <= to);
-      });
-      if (!fits) emit(m, 'MIS_END');
-    }
-  },
+  '577': withinCare('missing', 'MIS_START', 'MIS_END'),
   // A missing period must not start outside every period of care (before one began, or after it ended).
   '578': (child, _y, emit) => {
     const periods = periodsOfCare(child.spells);
@@ -512,12 +558,136 @@ const CHECKS: Readonly<Record<string, Check>> = {
     const [review, dob] = [date(r, 'REVIEW'), date(r, 'DOB') ?? c.dob];
     return oneOf(val(r, 'REVIEW_CODE'), ['PN1', 'PN2', 'PN3', 'PN4', 'PN5', 'PN6', 'PN7']) && review !== null && dob !== null && review < addYears(dob, 4);
   }, ['REVIEW', 'REVIEW_CODE']),
+  // (6) More: motherhood, placements and providers, the social worker and DoLO tables, internal checks.
+  '174': eachRow('header', (r, _c, y) => male(val(r, 'SEX'), y.year) && val(r, 'MC_DOB') !== null, ['SEX', 'MC_DOB']),
+  '611': eachRow('header', (r) => val(r, 'MOTHER') === '1' && val(r, 'MC_DOB') === null, ['MOTHER', 'MC_DOB']),
+  '612': eachRow('header', (r, _c, y) => (val(r, 'MOTHER') ?? '0') === '0' && female(val(r, 'SEX'), y.year) && val(r, 'MC_DOB') !== null, ['MOTHER', 'MC_DOB']),
+  '620': eachRow('header', (r, _c, y) => {
+    const dob = date(r, 'DOB');
+    return val(r, 'MOTHER') === '1' && dob !== null && addYears(dob, 11) > y.start;
+  }, ['MOTHER', 'DOB']),
+  '232': eachRow('header', (r) => val(r, 'SEX')?.toUpperCase() === 'U', 'SEX'),
+  '527': eachRow('episodes', (r) => val(r, 'PLACE_PROVIDER') === 'PR1' && oneOf(val(r, 'PLACE'), ['P1', 'R2', 'R5']), ['PLACE', 'PLACE_PROVIDER']),
+  '528': eachRow('episodes', (r) => val(r, 'PLACE_PROVIDER') === 'PR2' && oneOf(val(r, 'PLACE'), ['P1', 'R2', 'R5']), ['PLACE', 'PLACE_PROVIDER']),
+  '529': eachRow('episodes', (r) => val(r, 'PLACE_PROVIDER') === 'PR3' && oneOf(val(r, 'PLACE'), ['P1', 'A3', 'A4', 'A5', 'A6', 'K1', 'K2', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6']), ['PLACE', 'PLACE_PROVIDER']),
+  '530': eachRow('episodes', (r) => val(r, 'PLACE_PROVIDER') === 'PR4' && val(r, 'PLACE') === 'P1', ['PLACE', 'PLACE_PROVIDER']),
+  '531': eachRow('episodes', (r) => val(r, 'PLACE_PROVIDER') === 'PR5' && val(r, 'PLACE') === 'P1', ['PLACE', 'PLACE_PROVIDER']),
+  '550': eachRow('episodes', (r) => val(r, 'PLACE_PROVIDER') === 'PR0' && val(r, 'PLACE') !== 'P1', ['PLACE', 'PLACE_PROVIDER']),
+  // A temporary placement is a change of placement (P or B), and does not end the period of care.
+  '380': eachRow('episodes', (r) => oneOf(val(r, 'PLACE'), TEMPORARY) && !oneOf(val(r, 'RNE'), ['P', 'B']), ['PLACE', 'RNE']),
+  '381': eachRow('episodes', (r) => oneOf(val(r, 'PLACE'), TEMPORARY) && val(r, 'REC') !== null && val(r, 'REC') !== 'X1', ['PLACE', 'REC']),
+  '379': eachRow('episodes', (r, c) => {
+    const [start, end] = [date(r, 'DECOM'), date(r, 'DEC')];
+    return val(r, 'PLACE') === 'T4' && c.dob !== null && start !== null && end !== null && end > addDays(start, 7);
+  }, ['PLACE', 'DECOM', 'DEC']),
+  // Placed for adoption with current foster carers (A3, A5) from 1 April 2015: S, T or U.
+  '217': eachRow('episodes', (r) => oneOf(val(r, 'PLACE'), ['A3', 'A5']) && (date(r, 'DECOM') ?? '') >= '2015-04-01' && !oneOf(val(r, 'RNE'), ['S', 'T', 'U']), ['PLACE', 'RNE']),
+  '358': eachRow('episodes', (r, c) => {
+    const [start, at10] = [date(r, 'DECOM'), birthday(c, 10)];
+    return oneOf(val(r, 'LS'), ['J1', 'J2', 'J3']) && start !== null && at10 !== null && start <= at10;
+  }, ['LS', 'DECOM']),
+  '233': eachRow('episodes', (r) => val(r, 'DEC') === null && val(r, 'REASON_PLACE_CHANGE') !== null, ['DEC', 'REASON_PLACE_CHANGE']),
+  '234': eachRow('episodes', (r, c) => {
+    const [start, at10] = [date(r, 'DECOM'), birthday(c, 10)];
+    return val(r, 'REASON_PLACE_CHANGE') === 'CUSTOD' && start !== null && at10 !== null && start < at10;
+  }, 'REASON_PLACE_CHANGE'),
+
+  // Social worker episodes.
+  SW02STG1: eachRow('sw_episodes', (r) => !/^(?:SW|XX)/.test(val(r, 'SW_ID') ?? ''), 'SW_ID'),
+  SW06STG2: eachRow('sw_episodes', (r, _c, y) => (date(r, 'SW_DECOM') ?? '') > y.end, 'SW_DECOM'),
+  // From 2024-25 the reporting period for an end date reaches back a year before the collection year.
+  SW07STG2: eachRow('sw_episodes', (r, _c, y) => {
+    const end = date(r, 'SW_DEC');
+    const from = y.year >= 2024 ? addYears(y.start, -1) : y.start;
+    return end !== null && (end < from || end > y.end);
+  }, 'SW_DEC'),
+  SW09STG2: eachRow('sw_episodes', (r) => val(r, 'SW_DEC') !== null && val(r, 'SW_DEC') === val(r, 'SW_DECOM'), ['SW_DECOM', 'SW_DEC']),
+  // Each social worker episode starts within 7 days of the previous one's end (from 2024-25, unless
+  // the reason is FCONTA).
+  SW10STG2: (child, y, emit) => {
+    const sw = child.rows.sw_episodes.filter((r) => date(r, 'SW_DECOM') !== null)
+      .sort((a, b) => (date(a, 'SW_DECOM')! < date(b, 'SW_DECOM')! ? -1 : date(a, 'SW_DECOM')! > date(b, 'SW_DECOM')! ? 1 : a.row - b.row));
+    for (let i = 1; i < sw.length; i++) {
+      const [prevEnd, start] = [date(sw[i - 1], 'SW_DEC'), date(sw[i], 'SW_DECOM')!];
+      if (y.year >= 2024 && val(sw[i], 'SW_REASON') === 'FCONTA') continue;
+      if (prevEnd === null || start < addDays(prevEnd, -7) || start > addDays(prevEnd, 7)) emit(sw[i]!, 'SW_DECOM');
+    }
+  },
+  // Every social worker episode but the last has ended.
+  SW108STG2: (child, _y, emit) => {
+    const sw = child.rows.sw_episodes.filter((r) => date(r, 'SW_DECOM') !== null)
+      .sort((a, b) => (date(a, 'SW_DECOM')! < date(b, 'SW_DECOM')! ? -1 : date(a, 'SW_DECOM')! > date(b, 'SW_DECOM')! ? 1 : a.row - b.row));
+    sw.slice(0, -1).forEach((r) => {
+      if (val(r, 'SW_DEC') === null) emit(r, 'SW_DEC');
+    });
+  },
+
+  // Deprivation of liberty orders (2026-27 on).
+  '702': eachRow('dolo', (r) => {
+    const [start, end] = [date(r, 'DOLO_START'), date(r, 'DOLO_END')];
+    return start !== null && end !== null && end < start;
+  }, ['DOLO_START', 'DOLO_END']),
+  '703': eachRow('dolo', (r, _c, y) => (date(r, 'DOLO_START') ?? '') > y.end, 'DOLO_START'),
+  '704': eachRow('dolo', (r, _c, y) => {
+    const end = date(r, 'DOLO_END');
+    return end !== null && (end < y.start || end > y.end);
+  }, 'DOLO_END'),
+  '705': overlapping('dolo', 'DOLO_START', 'DOLO_END'),
+  '707': withinCare('dolo', 'DOLO_START', 'DOLO_END'),
+  '708': eachRow('dolo', (r, c) => {
+    const [start, dob] = [date(r, 'DOLO_START'), date(r, 'DOB') ?? c.dob];
+    return start !== null && dob !== null && start <= dob;
+  }, 'DOLO_START'),
+
+  // Internal checks: every child in the header, the same DOB and SEX there, one row where one is due.
+  INT01: notInHeader('ad1'),
+  INT02: notInHeader('placed_for_adoption'),
+  INT03: notInHeader('episodes'),
+  INT04: notInHeader('missing'),
+  INT05: notInHeader('oc2'),
+  INT06: notInHeader('oc3'),
+  INT07: notInHeader('previous_permanence'),
+  INT08: notInHeader('reviews'),
+  INT09: notInHeader('uasc'),
+  INT11: differsFromHeader('ad1', 'DOB'),
+  INT12: differsFromHeader('placed_for_adoption', 'DOB'),
+  INT13: differsFromHeader('missing', 'DOB'),
+  INT14: differsFromHeader('oc2', 'DOB'),
+  INT15: differsFromHeader('oc3', 'DOB'),
+  INT16: differsFromHeader('previous_permanence', 'DOB'),
+  INT17: differsFromHeader('reviews', 'DOB'),
+  INT18: differsFromHeader('uasc', 'DOB'),
+  INT21: differsFromHeader('uasc', 'SEX'),
+  INT31: onceOnly('ad1'),
+  INT32: onceOnly('header'),
+  INT33: onceOnly('oc2'),
+  INT34: onceOnly('oc3'),
+  INT35: onceOnly('previous_permanence'),
+  INT36: onceOnly('uasc'),
+};
+
+type ReturnEmit = (child: Child, row: Row903, fields: string | readonly string[]) => void;
+
+/** Rules about the return as a whole, not one child. */
+const RETURN_CHECKS: Readonly<Record<string, (children: readonly Child[], year: Year, emit: ReturnEmit) => void>> = {
+  // The same UPN for two header rows (the UN codes aside).
+  '444': (children, _y, emit) => {
+    const byUpn = new Map<string, [Child, Row903][]>();
+    for (const child of children) {
+      for (const row of child.rows.header) {
+        const upn = val(row, 'UPN');
+        if (upn === null || /^UN[1-5]$/.test(upn)) continue;
+        byUpn.set(upn, [...(byUpn.get(upn) ?? []), [child, row]]);
+      }
+    }
+    for (const rows of byUpn.values()) if (rows.length > 1) rows.forEach(([child, row]) => emit(child, row, 'UPN'));
+  },
 };
 
 // --- Running ------------------------------------------------------------------------------------------
 
 /** The codes `validate903` checks (in some year). */
-export const CHECKED_903: readonly string[] = Object.freeze(Object.keys(CHECKS));
+export const CHECKED_903: readonly string[] = Object.freeze([...Object.keys(CHECKS), ...Object.keys(RETURN_CHECKS)]);
 
 function collectionYearSpan(year: number): Year {
   if (!Number.isInteger(year) || year < 1000 || year > 9998) throw new RangeError(`A collection year is the 4-digit year it starts in, got ${year}`);
@@ -533,23 +703,29 @@ export function validate903(collectionYear: number, tables: Partial<Record<Table
   const rules = rules903(collectionYear);
   const children = groupByChild(tables);
   const issues: ReturnIssue[] = [];
+  const emitter = (code: string, message: string): ReturnEmit => {
+    const seen = new Set<Row903>();
+    return (child, row, fields) => {
+      if (seen.has(row)) return;
+      seen.add(row);
+      issues.push({
+        rule: code,
+        severity: severityOf(code),
+        child: child.id,
+        location: `${row.file} row ${row.row}, ${typeof fields === 'string' ? fields : fields.join(', ')}`,
+        message,
+      });
+    };
+  };
   for (const [code, check] of Object.entries(CHECKS)) {
     const rule = rules.get(code);
     if (!rule) continue;
-    for (const child of children) {
-      const seen = new Set<Row903>();
-      check(child, year, (row, fields) => {
-        if (seen.has(row)) return;
-        seen.add(row);
-        issues.push({
-          rule: code,
-          severity: severityOf(code),
-          child: child.id,
-          location: `${row.file} row ${row.row}, ${typeof fields === 'string' ? fields : fields.join(', ')}`,
-          message: rule.message,
-        });
-      });
-    }
+    const emit = emitter(code, rule.message);
+    for (const child of children) check(child, year, (row, fields) => emit(child, row, fields));
+  }
+  for (const [code, check] of Object.entries(RETURN_CHECKS)) {
+    const rule = rules.get(code);
+    if (rule) check(children, year, emitter(code, rule.message));
   }
   return issues;
 }
