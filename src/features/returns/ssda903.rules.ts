@@ -452,6 +452,8 @@ export const IMPLEMENTED_903: readonly string[] = Object.freeze([
   '174', '217', '232', '233', '234', '358', '379', '380', '381', '527', '528', '529', '530', '531', '550', '611', '612', '620',
   // Social worker episodes, DoLOs, the whole return
   'SW02STG1', 'SW06STG2', 'SW07STG2', 'SW09STG2', 'SW10STG2', 'SW108STG2', '702', '703', '704', '705', '707', '708', '444',
+  // Adoption, health and care leaver items that go together
+  '119', '153', '158', '159', '192', '193', '197a', '333', '522', '563',
   // Internal checks
   'INT01', 'INT02', 'INT03', 'INT04', 'INT05', 'INT06', 'INT07', 'INT08', 'INT09',
   'INT11', 'INT12', 'INT13', 'INT14', 'INT15', 'INT16', 'INT17', 'INT18', 'INT21',

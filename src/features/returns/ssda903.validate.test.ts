@@ -214,6 +214,26 @@ const CASES: Case[] = [
     ];
   })(),
 
+  // Items that go together
+  ...((): Case[] => {
+    const pa = (v: Values): Tables => child(undefined, { placed_for_adoption: rows('placed_for_adoption', { DOB, DATE_PLACED: '2024-05-02', ...v }) });
+    const ad = (v: Values): Tables => child(undefined, { ad1: rows('ad1', { DOB, ...v }) });
+    const oc2 = (v: Values): Tables => child(undefined, { oc2: rows('oc2', { DOB, ...v }) });
+    const oc3 = (v: Values): Tables => child(undefined, { oc3: rows('oc3', { DOB, ...v }) });
+    return [
+      { code: '119', why: 'ceased date without reason', fails: pa({ DATE_PLACED_CEASED: '2024-07-01' }), passes: pa({ DATE_PLACED_CEASED: '2024-07-01', REASON_PLACED_CEASED: 'RD1' }) },
+      { code: '522', why: 'ceased before the decision', fails: pa({ DATE_PLACED_CEASED: '2024-05-01', REASON_PLACED_CEASED: 'RD1' }), passes: pa({ DATE_PLACED_CEASED: '2024-05-02', REASON_PLACED_CEASED: 'RD1' }) },
+      { code: '563', why: 'ceased with no decision date', fails: pa({ DATE_PLACED: null, DATE_PLACED_CEASED: '2024-07-01', REASON_PLACED_CEASED: 'RD1' }), passes: pa({ DATE_PLACED_CEASED: '2024-07-01', REASON_PLACED_CEASED: 'RD1' }) },
+      { code: '333', why: 'matched before the decision', fails: ad({ DATE_INT: '2024-06-02', DATE_MATCH: '2024-06-01' }), passes: ad({ DATE_INT: '2024-06-01', DATE_MATCH: '2024-06-01' }) },
+      { code: '197a', why: 'score and reason', fails: oc2({ SDQ_SCORE: '12', SDQ_REASON: 'SDQ1' }), passes: oc2({ SDQ_SCORE: '12' }) },
+      { code: '158', why: 'received and offered', fails: oc2({ SUBSTANCE_MISUSE: '1', INTERVENTION_RECEIVED: '1', INTERVENTION_OFFERED: '1' }), passes: oc2({ SUBSTANCE_MISUSE: '1', INTERVENTION_RECEIVED: '1' }) },
+      { code: '159', why: 'not received, offered blank', fails: oc2({ SUBSTANCE_MISUSE: '1', INTERVENTION_RECEIVED: '0' }), passes: oc2({ SUBSTANCE_MISUSE: '1', INTERVENTION_RECEIVED: '0', INTERVENTION_OFFERED: '1' }) },
+      { code: '192', why: 'misuse, received blank', fails: oc2({ SUBSTANCE_MISUSE: '1' }), passes: oc2({ SUBSTANCE_MISUSE: '1', INTERVENTION_RECEIVED: '1' }) },
+      { code: '193', why: 'no misuse, yet an intervention', fails: oc2({ SUBSTANCE_MISUSE: '0', INTERVENTION_OFFERED: '1' }), passes: oc2({ SUBSTANCE_MISUSE: '0' }) },
+      { code: '153', why: 'care leaver items part given', fails: oc3({ IN_TOUCH: 'YES', ACTIV: 'F1', ACCOM: null }), passes: oc3({ IN_TOUCH: 'YES', ACTIV: 'F1', ACCOM: 'B1' }) },
+    ];
+  })(),
+
   // The whole return, and internal checks
   { code: '444', year: 2025, why: 'two children with one UPN', fails: { header: rows('header', header({ UPN: 'A123456789012' }), { ...header({ UPN: 'A123456789012' }), CHILD: 'C2' }) }, passes: { header: rows('header', header({ UPN: 'UN1' }), { ...header({ UPN: 'UN1' }), CHILD: 'C2' }) } },
   ...(['ad1', 'placed_for_adoption', 'episodes', 'missing', 'oc2', 'oc3', 'previous_permanence', 'reviews', 'uasc'] as const).map((table, i): Case => ({

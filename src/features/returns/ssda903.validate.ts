@@ -639,6 +639,27 @@ const CHECKS: Readonly<Record<string, Check>> = {
     return start !== null && dob !== null && start <= dob;
   }, 'DOLO_START'),
 
+  // Adoption and health (OC2), care leavers (OC3): items that go together.
+  '119': eachRow('placed_for_adoption', (r) => (val(r, 'DATE_PLACED_CEASED') === null) !== (val(r, 'REASON_PLACED_CEASED') === null), ['DATE_PLACED_CEASED', 'REASON_PLACED_CEASED']),
+  '522': eachRow('placed_for_adoption', (r) => {
+    const [placed, ceased] = [date(r, 'DATE_PLACED'), date(r, 'DATE_PLACED_CEASED')];
+    return placed !== null && ceased !== null && ceased < placed;
+  }, ['DATE_PLACED', 'DATE_PLACED_CEASED']),
+  '563': eachRow('placed_for_adoption', (r) => val(r, 'DATE_PLACED_CEASED') !== null && val(r, 'REASON_PLACED_CEASED') !== null && val(r, 'DATE_PLACED') === null, 'DATE_PLACED'),
+  '333': eachRow('ad1', (r) => {
+    const [intended, matched] = [date(r, 'DATE_INT'), date(r, 'DATE_MATCH')];
+    return matched !== null && (val(r, 'DATE_INT') === null || (intended !== null && intended > matched));
+  }, ['DATE_INT', 'DATE_MATCH']),
+  '197a': eachRow('oc2', (r) => val(r, 'SDQ_SCORE') !== null && val(r, 'SDQ_REASON') !== null, ['SDQ_SCORE', 'SDQ_REASON']),
+  '158': eachRow('oc2', (r) => val(r, 'INTERVENTION_RECEIVED') === '1' && val(r, 'INTERVENTION_OFFERED') !== null, ['INTERVENTION_RECEIVED', 'INTERVENTION_OFFERED']),
+  '159': eachRow('oc2', (r) => val(r, 'SUBSTANCE_MISUSE') === '1' && val(r, 'INTERVENTION_RECEIVED') === '0' && val(r, 'INTERVENTION_OFFERED') === null, 'INTERVENTION_OFFERED'),
+  '192': eachRow('oc2', (r) => val(r, 'SUBSTANCE_MISUSE') === '1' && val(r, 'INTERVENTION_RECEIVED') === null, 'INTERVENTION_RECEIVED'),
+  '193': eachRow('oc2', (r) => (val(r, 'SUBSTANCE_MISUSE') ?? '0') === '0' && (val(r, 'INTERVENTION_RECEIVED') !== null || val(r, 'INTERVENTION_OFFERED') !== null), ['INTERVENTION_RECEIVED', 'INTERVENTION_OFFERED']),
+  '153': eachRow('oc3', (r) => {
+    const given = ['IN_TOUCH', 'ACTIV', 'ACCOM'].filter((f) => val(r, f) !== null).length;
+    return given > 0 && given < 3;
+  }, ['IN_TOUCH', 'ACTIV', 'ACCOM']),
+
   // Internal checks: every child in the header, the same DOB and SEX there, one row where one is due.
   INT01: notInHeader('ad1'),
   INT02: notInHeader('placed_for_adoption'),
