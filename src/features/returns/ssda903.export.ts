@@ -26,6 +26,8 @@ const FIRST_YEAR: Partial<Record<Table903, number>> = { sw_episodes: 2023, dolo:
 /** From 2024-25 SEX is M/F/U; before it, 1 (male) and 2 (female). */
 const FIRST_MFU_YEAR = 2024;
 const SEX_CODES: Record<string, string> = { M: '1', F: '2' };
+/** A child known only from a CIN census before 2024-25 has its GenderCurrent (1/2/0/9) and no sex. */
+const GENDER_SEX: Record<string, string> = { 1: 'M', 2: 'F', 0: 'U', 9: 'U' };
 
 type Cell = string | number | boolean | null;
 
@@ -40,16 +42,19 @@ export async function export903(db: Db, input: { partnershipId: number; collecti
   const looked = db.selectFrom('cla_episode').select('child_id').where('partnership_id', '=', pid)
     .where('start_date', '<=', end).where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', start)]));
 
-  const sex = (s: string | null) => (s !== null && year < FIRST_MFU_YEAR ? SEX_CODES[s] ?? s : s);
+  const sexOf = (c: { sex: string | null; gender_current: string | null }) => {
+    const s = c.sex ?? (c.gender_current === null ? null : GENDER_SEX[c.gender_current] ?? null);
+    return s !== null && year < FIRST_MFU_YEAR ? SEX_CODES[s] ?? s : s;
+  };
   const yesNo = (b: boolean | null) => (b === null ? null : b ? '1' : '0');
   const rows: Partial<Record<Table903, Cell[][]>> = {};
 
   rows.header = (await db.selectFrom('child as c').selectAll('c').where('c.partnership_id', '=', pid).where('c.id', 'in', looked).orderBy('c.la_child_id').execute())
-    .map((c) => [c.la_child_id, sex(c.sex), date(c.date_of_birth), c.ethnicity, c.upn ?? c.upn_unknown, yesNo(c.is_mother), date(c.mother_child_dob)]);
+    .map((c) => [c.la_child_id, sexOf(c), date(c.date_of_birth), c.ethnicity, c.upn ?? c.upn_unknown, yesNo(c.is_mother), date(c.mother_child_dob)]);
 
   rows.uasc = (await db.selectFrom('child as c').selectAll('c').where('c.partnership_id', '=', pid).where('c.id', 'in', looked).where('c.uasc', '=', true)
     .orderBy('c.la_child_id').execute())
-    .map((c) => [c.la_child_id, sex(c.sex), date(c.date_of_birth), date(c.uasc_ceased_date)]);
+    .map((c) => [c.la_child_id, sexOf(c), date(c.date_of_birth), date(c.uasc_ceased_date)]);
 
   rows.episodes = (await db.selectFrom('cla_episode as r').innerJoin('child as c', 'c.id', 'r.child_id').where('c.partnership_id', '=', pid).selectAll('r').select('c.la_child_id').where('r.start_date', '<=', end)
     .where((eb) => eb.or([eb('r.end_date', 'is', null), eb('r.end_date', '>=', start)])).orderBy('c.la_child_id').orderBy('r.start_date').execute())

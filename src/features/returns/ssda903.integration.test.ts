@@ -72,6 +72,10 @@ describe.each(dialects())('SSDA903 import and export (%s)', (dialect) => {
     const p = await partnership();
     const first = await run(p, 2017, ALL_FAKE);
     expect(first.outcome).toBe('succeeded');
+    // The fake return is made to break DfE's rules: its findings are kept with the run, pointing at a row and column.
+    expect(first.errors).toBeGreaterThan(0);
+    const issue = await t.db.selectFrom('validation_issue').selectAll().where('import_run_id', '=', first.runId).executeTakeFirstOrThrow();
+    expect(issue.location).toMatch(/fake_data__\w+\.csv row \d+/);
     // 2,675 header children and CHILD10, known only from SWEpisodes and DoLo; reviews and episodes counted by their natural keys.
     expect(await counts(p)).toEqual({
       child: 2676, cla_episode: 5050, cla_review: 12568, cla_outcome: 2675, care_leaver: 53, adoption: 29, placed_for_adoption: 29,
