@@ -67,8 +67,8 @@ function headerChild(v: Values): Row {
   };
 }
 
-/** Loads header first (children must exist before their records), UASC with it, then the other tables. */
-const LOAD_ORDER: Table903[] = ['header', 'uasc', 'episodes', 'reviews', 'oc2', 'oc3', 'ad1', 'placed_for_adoption', 'previous_permanence', 'missing', 'sw_episodes', 'dolo'];
+/** The tables of a child's records, loaded after the header and UASC have made the children. */
+const RECORD_TABLES = Object.keys(LANDINGS) as Table903[];
 
 export function create903Importer(input: { partnershipId: number; collectionYear: number }): ReturnImporter {
   // The check pass learns which file holds which table; the load pass reads them in its own order.
@@ -142,9 +142,8 @@ export function create903Importer(input: { partnershipId: number; collectionYear
         await childrenOf(ctx, children, uascOnly.slice(i, i + BATCH), (v) => ({ sex: sexOf(v.SEX) }), (v) => uascOf(v.CHILD!));
       }
 
-      for (const table of LOAD_ORDER) {
-        const landing = LANDINGS[table];
-        if (!landing) continue;
+      for (const table of RECORD_TABLES) {
+        const landing = LANDINGS[table]!;
         await read(table, async (batch) => {
           await childrenOf(ctx, children, batch, () => ({}), () => ({}));
           const keyColumns = ['child_id', ...landing.key];
