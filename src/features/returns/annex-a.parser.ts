@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import { codeList, type CodeListId } from '../../domain/codes';
@@ -234,10 +235,13 @@ export const at = (r: { list: ListNo; row: number }, column?: string) => `List $
  * write in batches as it goes). Throws ReturnUnreadable where the workbook breaks.
  */
 export async function readAnnexA(stream: Readable, onRow: (row: AnnexARow) => void | Promise<void>): Promise<AnnexASummary> {
+  // Held from the start: the stream may already be flowing (a listener counting its bytes), and the
+  // first chunks would be gone by the time the temporary file is ready to take them.
+  const held = stream.pipe(new PassThrough());
   const summary: AnnexASummary = { rows: {}, latestDate: null };
   let callers: unknown = null;
   try {
-    for await (const { sheet, date1904 } of worksheetsOf(stream)) {
+    for await (const { sheet, date1904 } of worksheetsOf(held)) {
       const name = sheet.name;
       const no = listOfTitle(name);
       let columns: Map<Column, number> | null = null;
