@@ -344,9 +344,9 @@ async function* worksheetsOf(stream: Readable): AsyncGenerator<{ sheet: SheetRea
 const HEADER_SEARCH_ROWS = 10;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** "List 3", "List3", "list 03", "List 3 - Referrals", "List_3" → 3. */
+/** "List 3", "List3", "list 03", "List 3 - Referrals", "List_3", "Annex A List 3" → 3. */
 export function listOfTitle(title: string): ListNo | null {
-  const m = /^\s*list[\s_-]*0*(\d{1,2})(?!\d)/i.exec(title);
+  const m = /\blist[\s_-]*0*(\d{1,2})(?!\d)/i.exec(title);
   const n = Number(m?.[1]);
   return m && n >= 1 && n <= 11 ? (n as ListNo) : null;
 }
@@ -493,7 +493,8 @@ export function dateOf(v: string | number | boolean | Date, date1904 = false): s
   }
   if (typeof v !== 'string') return null;
   const s = v.trim();
-  const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
+  // A time of midnight, as some systems write every date, is no part of it.
+  const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+00:00(?::00)?)?$/.exec(s);
   const ymd = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?Z?)?$/.exec(s);
   const [y, m, d] = dmy ? [dmy[3], dmy[2], dmy[1]] : ymd ? [ymd[1], ymd[2], ymd[3]] : [];
   if (!y) return null;
