@@ -13,6 +13,6 @@ export default tseslint.config(
   },
   {
     files: ['src/platform/public/**/*.js'],
-    languageOptions: { globals: { document: 'readonly', window: 'readonly' } },
+    languageOptions: { globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', setTimeout: 'readonly' } },
   },
 );

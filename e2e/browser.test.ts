@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -262,6 +263,42 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     await page.getByRole('button', { name: 'Allocate', exact: true }).click();
     await page.locator('.govuk-notification-banner', { hasText: 'Allocation saved.' }).waitFor();
     await expectAccessible(page, 'allocation');
+  });
+
+  it('the data analyst imports a CIN census, follows its progress and reads its report by rule and by child', async () => {
+    const { page } = await person();
+    await signIn(page, 'analyst@northmere.gov.uk');
+    await page.getByRole('navigation').getByRole('link', { name: 'Returns', exact: true }).click();
+    await heading(page, 'Returns');
+    // The demo's own runs: last year's census, and a copy of it cut short.
+    expect(await page.locator('table tbody tr').count()).toBeGreaterThanOrEqual(2);
+    await expectAccessible(page, 'returns');
+
+    await page.locator('table tbody tr', { hasText: 'Failed' }).first().getByRole('link').click();
+    await page.getByText('The return could not be imported').waitFor();
+    expect(await page.locator('.govuk-error-summary').textContent()).toMatch(/Line \d+, column \d+/);
+    await expectAccessible(page, 'failed import');
+
+    await page.goto('/returns/import');
+    await heading(page, 'Import a return');
+    await page.getByRole('button', { name: 'Check and import' }).click();
+    await expectErrorSummary(page, ['Select the kind of return', 'Select the return’s file']);
+    await expectAccessible(page, 'import a return with errors');
+
+    const census = fs.readFileSync(new URL('../src/features/returns/fixtures/data-to-insight__csc-validator-be-cin__fake_data__fake_CIN_data.xml', import.meta.url), 'utf8')
+      .replace('<LEA>975</LEA>', '<LEA>990</LEA>');
+    await page.getByLabel('CIN census').check();
+    await page.locator('#files').setInputFiles({ name: 'cin-2022-23.xml', mimeType: 'application/xml', buffer: Buffer.from(census) });
+    await page.getByRole('button', { name: 'Check and import' }).click();
+    await page.waitForURL(/\/returns\/imports\/[0-9a-f-]{36}$/);
+    await page.getByText('The return was loaded').waitFor({ timeout: 30_000 });
+    await page.locator('caption', { hasText: 'Records' }).waitFor();
+    await expectAccessible(page, 'import report');
+
+    await page.locator('table', { hasText: 'Findings' }).locator('tbody tr a').first().click();
+    await heading(page, 'Validation findings');
+    expect(await page.locator('table tbody tr').count()).toBeGreaterThan(0);
+    await expectAccessible(page, 'validation findings');
   });
 
   it('a wrong password is refused with the error summary', async () => {

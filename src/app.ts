@@ -9,6 +9,7 @@ import { childrenRoutes } from './features/children/children.routes';
 import { recordsRoutes } from './features/children/records.routes';
 import { childDetailsRoutes } from './features/children/child-details.routes';
 import { homeRoutes } from './features/home/home.routes';
+import { returnsRoutes } from './features/returns/returns.routes';
 import { worklistsRoutes } from './features/worklists/worklists.routes';
 
 export type BuildAppDeps = { db: Db; config: Config; now?: () => Date; logStream?: NodeJS.WritableStream };
@@ -18,6 +19,7 @@ const navigation: NavItem[] = [
   { href: '/my-work', text: 'My work', scope: 'child.read' },
   { href: '/children', text: 'Children', scope: 'child.read' },
   { href: '/outside-home', text: 'Outside the home', scope: 'child.read' },
+  { href: '/returns', text: 'Returns', scope: 'return.import' },
   { href: '/admin/users', text: 'People', scope: 'admin.users' },
   { href: '/admin/partnership', text: 'Partnership', scope: 'admin.partnership' },
   { href: '/admin/audit', text: 'Audit log', scope: 'audit.read' },
@@ -58,6 +60,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await recordsRoutes(scope, appDeps);
     await childDetailsRoutes(scope, appDeps);
     await adminRoutes(scope, appDeps);
+    await returnsRoutes(scope, appDeps);
   });
   await app.ready();
   return Object.assign(app, { beaconRoutes: routes }) as BeaconApp;

@@ -6,6 +6,7 @@ import type { CliContext } from './context';
 import { dbCommands } from './db';
 import { demoCommands } from './demo';
 import { importCommands } from './import';
+import { exportCommands } from './export';
 import { partnershipCommands } from './partnership';
 import { userCommands } from './user';
 
@@ -22,6 +23,7 @@ export function buildProgram(ctx: CliContext): Command {
   userCommands(program, ctx);
   auditCommands(program, ctx);
   importCommands(program, ctx);
+  exportCommands(program, ctx);
   calendarCommands(program, ctx);
   return program;
 }

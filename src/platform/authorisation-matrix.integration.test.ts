@@ -10,12 +10,13 @@ import { dialects } from '../testing/test-db';
  * 404 as for a record that does not exist. Later features add their routes here.
  */
 type Expect = 'public' | 'signed-in' | Role[];
-type Extra = { targetUserId: number; referralId: string; teamId: number };
+type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string };
 type Row = { allow: Expect; record?: boolean; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
 
 const ADMIN: Role[] = ['partnership_admin'];
 const CHILD_READERS: Role[] = ['social_worker', 'team_manager', 'auditor'];
 const CHILD_WRITERS: Role[] = ['social_worker', 'team_manager'];
+const ANALYST: Role[] = ['data_analyst'];
 
 const MATRIX: Record<string, Row> = {
   'GET /health': { allow: 'public', request: () => ({ url: '/health' }) },
@@ -70,6 +71,14 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/teams/:teamId/members/:userId/remove': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/teams/${f.teamId}/members/${f.targetUserId}/remove` }) },
   'GET /admin/audit': { allow: ADMIN, request: () => ({ url: '/admin/audit' }) },
   'POST /admin/audit/verify': { allow: ADMIN, request: () => ({ url: '/admin/audit/verify' }) },
+  'GET /returns': { allow: ANALYST, request: () => ({ url: '/returns' }) },
+  'GET /returns/import': { allow: ANALYST, request: () => ({ url: '/returns/import' }) },
+  'POST /returns/import': { allow: ANALYST, request: () => ({ url: '/returns/import', form: { kind: 'cin' } }) },
+  'GET /returns/imports/:runId': { allow: ANALYST, record: true, request: (f) => ({ url: `/returns/imports/${f.importRunId}` }) },
+  'GET /returns/imports/:runId/progress': { allow: ANALYST, record: true, request: (f) => ({ url: `/returns/imports/${f.importRunId}/progress` }) },
+  'GET /returns/imports/:runId/issues': { allow: ANALYST, record: true, request: (f) => ({ url: `/returns/imports/${f.importRunId}/issues` }) },
+  'GET /returns/imports/:runId/issues.csv': { allow: ANALYST, record: true, request: (f) => ({ url: `/returns/imports/${f.importRunId}/issues.csv` }) },
+  'GET /returns/imports/:runId/issues.json': { allow: ANALYST, record: true, request: (f) => ({ url: `/returns/imports/${f.importRunId}/issues.json` }) },
 };
 
 type Outcome = 'allowed' | 'forbidden' | 'not-found' | 'sign-in';
@@ -97,7 +106,9 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
     const target = await addUser(t.db, t.fixture.a.id, { email: 'target@a.test', name: 'Target Person', agencyId: t.fixture.a.agencyId, roles: ['practitioner'] });
     const referral = await t.db.insertInto('referral').values({ partnership_id: t.fixture.a.id, child_id: t.fixture.a.childId, referral_date: '2025-01-06' }).returning('id').executeTakeFirstOrThrow();
     const team = await t.db.insertInto('team').values({ partnership_id: t.fixture.a.id, name: 'Matrix team' }).returning('id').executeTakeFirstOrThrow();
-    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id, teamId: team.id };
+    const run = await t.db.insertInto('import_run').values({ partnership_id: t.fixture.a.id, kind: 'cin', file_name: 'cin.xml', file_hash: 'x', outcome: 'succeeded',
+      imported_by: 'data_analyst@a.test', started_at: new Date(), finished_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id };
   });
   afterAll(async () => { await t?.close(); });
 

@@ -107,6 +107,27 @@ export class Client {
     this.jar.take(res.headers['set-cookie']);
     return res;
   }
+
+  /** A form with files, as a browser sends it: multipart, the CSRF token first. */
+  async upload(url: string, fields: Record<string, string>, files: { field: string; name: string; content: Buffer | string }[], opts: { csrf?: string | null } = {}) {
+    const boundary = `----beacon${crypto.randomUUID()}`;
+    const parts: Buffer[] = [];
+    const token = opts.csrf === undefined ? this.csrf : opts.csrf;
+    const field = (name: string, value: string) => parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+    if (token !== null) field('_csrf', token);
+    for (const [k, v] of Object.entries(fields)) field(k, v);
+    for (const f of files) {
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.field}"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`));
+      parts.push(Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content), Buffer.from('\r\n'));
+    }
+    parts.push(Buffer.from(`--${boundary}--\r\n`));
+    const res = await this.app.inject({
+      method: 'POST', url, payload: Buffer.concat(parts), remoteAddress: this.ip,
+      headers: { cookie: this.jar.header(), 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    this.jar.take(res.headers['set-cookie']);
+    return res;
+  }
 }
 
 /** Signs in with password and TOTP, as a person would; the clock steps on so each code is fresh. */

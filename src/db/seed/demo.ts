@@ -6,7 +6,7 @@ import { addPartnership, setChildPopulation } from '../../features/partnerships/
 import { addUser } from '../../features/users/users.service';
 import type { Role } from '../../platform/permissions';
 import { seedAllocations } from './allocations';
-import { generateChildren } from './generator';
+import { generateChildren, generateDisabilities } from './generator';
 import { generateJourneys, type Journeys } from './journeys';
 
 /**
@@ -100,10 +100,11 @@ export function demoSignInText(): string {
 /** Synthetic children of one partnership with their journeys, inserted in batches, parents before children. */
 export async function seedChildren(db: Db, partnershipId: number, laCode: string, count: number, seed: number, today: string) {
   const children = generateChildren({ count, seed, laCode, today }).map((c) => ({ ...c, id: crypto.randomUUID() }));
-  const childRows = children.map((c) => ({
+  const disabilities = generateDisabilities(count, seed);
+  const childRows = children.map((c, i) => ({
     id: c.id, partnership_id: partnershipId, la_child_id: c.laChildId, upn: c.upn, nhs_number: c.nhsNumber, first_name: c.firstName,
     last_name: c.lastName, date_of_birth: c.dateOfBirth, expected_birth_date: c.expectedBirthDate, sex: c.sex, ethnicity: c.ethnicity,
-    postcode: c.postcode, locality: c.locality, source: 'demo' as const,
+    postcode: c.postcode, locality: c.locality, source: 'demo' as const, disabilities: disabilities[i]!,
   }));
   for (const batch of chunks(childRows, 500)) await db.insertInto('child').values(batch).execute();
   const journeys = generateJourneys(children, { seed: seed * 7919, today });

@@ -44,7 +44,7 @@ function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)]!;
 }
 
-function weighted(rand: () => number, items: [string, number][]): string {
+function weighted<T>(rand: () => number, items: [T, number][]): T {
   const total = items.reduce((s, [, w]) => s + w, 0);
   let r = rand() * total;
   for (const [v, w] of items) if ((r -= w) < 0) return v;
@@ -90,4 +90,17 @@ export function generateChildren(opts: { count: number; seed?: number; laCode: s
     });
   }
   return children;
+}
+
+// Most children in need have no disability recorded as such; of those who do, learning disability,
+// autism and communication needs are the most common, often together. Drawn apart from the children's
+// other attributes, so that adding them left every existing demo child as it was.
+const DISABILITIES: [string[], number][] = [
+  [['NONE'], 84], [['LD'], 4], [['AUT'], 4], [['COMM'], 2], [['AUT', 'COMM'], 2], [['BEH'], 1], [['MOB'], 1], [['HEAR'], 0.5],
+  [['VIS'], 0.5], [['LD', 'MOB', 'PC'], 0.5], [['CON'], 0.5],
+];
+
+export function generateDisabilities(count: number, seed = 1): string[][] {
+  const rand = prng(seed * 104_729);
+  return Array.from({ length: count }, () => weighted(rand, DISABILITIES));
 }

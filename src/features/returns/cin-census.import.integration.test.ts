@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, dialects, type TestDb } from '../../testing/test-db';
 import { createCinImporter } from './cin-census.import';
@@ -62,7 +63,7 @@ describe.each(dialects())('importing a CIN census return (%s)', (dialect) => {
   it('leaves a record edited in Beacon since, as the return speaks only for its own year', async () => {
     const referral = await t.db.selectFrom('referral').selectAll().where('partnership_id', '=', partnerships['975']!).where('closure_date', 'is', null).executeTakeFirstOrThrow();
     // As an edit through the child's record writes it: Beacon's own, changed now.
-    await t.db.updateTable('referral').set({ closure_date: '2026-05-01', closure_reason: 'RC8', source_year: null, updated_at: new Date() }).where('id', '=', referral.id).execute();
+    await t.db.updateTable('referral').set({ closure_date: '2026-05-01', closure_reason: 'RC8', source_year: null, updated_at: sql`now()` }).where('id', '=', referral.id).execute();
     const again = await run('975', LARGE);
     expect(again.counts.referral).toMatchObject({ updated: 0 });
     expect(await t.db.selectFrom('referral').select(['closure_date', 'closure_reason']).where('id', '=', referral.id).executeTakeFirstOrThrow())
