@@ -1,5 +1,5 @@
 import { checkCode, codesFor, collectionYearOf } from '../../domain/codes';
-import { ImportRejected, type Progress, type ReturnFile, type ReturnImporter } from './import-run';
+import { ImportRejected, counting, onlyFile, type ReturnImporter } from './import-run';
 import { mergeMany, type MergeContext, type MergeRow, type Row } from './merge';
 import { at, listSpec, readAnnexA, type AnnexARow, type ListNo } from './annex-a.parser';
 import { severityOf, type ReturnIssue } from './return-issue';
@@ -30,7 +30,7 @@ export function createAnnexAImporter(input: { partnershipId: number }): ReturnIm
   return {
     kind: 'annex_a',
     async check(files, report, progress) {
-      const file = onlyFile(files);
+      const file = onlyFile(files, 'An Annex A return');
       const read = counting(file, progress);
       const undated: AnnexARow[] = [];
       const firstSaid: FirstSaid = new Map();
@@ -51,7 +51,7 @@ export function createAnnexAImporter(input: { partnershipId: number }): ReturnIm
 
     async load(tx, files, collectionYear, counts, progress) {
       const ctx: MergeContext = { tx, partnershipId: input.partnershipId, source: 'annex_a', year: collectionYear, counts };
-      const file = onlyFile(files);
+      const file = onlyFile(files, 'An Annex A return');
       const rows: Partial<Record<ListNo, number>> = {};
       const run: RunState = { firstSaid: new Map(), referralsOpened: 0 };
       // Two passes over the file: first the children of every list and what stands on the child, then
@@ -78,18 +78,7 @@ export function createAnnexAImporter(input: { partnershipId: number }): ReturnIm
   };
 }
 
-function onlyFile(files: ReturnFile[]): ReturnFile {
-  if (files.length !== 1) throw new ImportRejected(`An Annex A return is one workbook, not ${files.length} files`);
-  return files[0]!;
-}
 
-/** The file's stream, with the bytes read and records seen told to `progress`. */
-function counting(file: ReturnFile, progress: Progress) {
-  let bytes = 0;
-  let records = 0;
-  const stream = file.open().on('data', (chunk: Buffer | string) => { bytes += chunk.length; });
-  return { stream, record: () => progress(bytes, ++records) };
-}
 
 // --- Reading a row's values --------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 import { collectionYearOf } from '../../domain/codes';
-import { ImportRejected, type Progress, type ReturnFile, type ReturnImporter } from './import-run';
+import { ImportRejected, counting, onlyFile, type ReturnImporter } from './import-run';
 import { mergeMany, type MergeContext, type MergeRow } from './merge';
 import { readCinCensus, type CinChildRecord, type CinHeader, type CinParseSummary } from './cin-census.parser';
 import { createCinValidator } from './cin-census.validate';
@@ -17,7 +17,7 @@ export function createCinImporter(input: { partnershipId: number; laCode: string
   return {
     kind: 'cin',
     async check(files, report, progress) {
-      const file = onlyFile(files);
+      const file = onlyFile(files, 'A CIN census return');
       let collectionYear: number | null = null;
       let validator: ReturnType<typeof createCinValidator> | null = null;
       const read = counting(file, progress);
@@ -37,7 +37,7 @@ export function createCinImporter(input: { partnershipId: number; laCode: string
     },
     async load(tx, files, collectionYear, counts, progress) {
       const ctx: MergeContext = { tx, partnershipId: input.partnershipId, source: 'cin', year: collectionYear, counts };
-      const read = counting(onlyFile(files), progress);
+      const read = counting(onlyFile(files, 'A CIN census return'), progress);
       let batch: CinChildRecord[] = [];
       parsed = await readCinCensus(read.stream, async (r) => {
         batch.push(r);
@@ -50,18 +50,7 @@ export function createCinImporter(input: { partnershipId: number; laCode: string
   };
 }
 
-function onlyFile(files: ReturnFile[]): ReturnFile {
-  if (files.length !== 1) throw new ImportRejected(`A CIN census return is one XML file, not ${files.length}`);
-  return files[0]!;
-}
 
-/** The file's stream, with the bytes read and records seen told to `progress`. */
-function counting(file: ReturnFile, progress: Progress) {
-  let bytes = 0;
-  let records = 0;
-  const stream = file.open().on('data', (chunk: Buffer | string) => { bytes += chunk.length; });
-  return { stream, record: () => progress(bytes, ++records) };
-}
 
 function yearOf(header: CinHeader, laCode: string): number {
   if (header.la && header.la !== laCode) throw new ImportRejected(`The file is the return of LA ${header.la}, not ${laCode}`);

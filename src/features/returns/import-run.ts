@@ -68,6 +68,20 @@ export interface RunImportInput {
 
 const ISSUE_BATCH = 500;
 
+/** The one file a single-file return (the CIN census, Annex A) arrives in. */
+export function onlyFile(files: ReturnFile[], what: string): ReturnFile {
+  if (files.length !== 1) throw new ImportRejected(`${what} is one file, not ${files.length}`);
+  return files[0]!;
+}
+
+/** The file's stream, with the bytes read and records seen told to `progress`. */
+export function counting(file: ReturnFile, progress: Progress) {
+  let bytes = 0;
+  let records = 0;
+  const stream = file.open().on('data', (chunk: Buffer | string) => { bytes += chunk.length; });
+  return { stream, record: () => progress(bytes, ++records) };
+}
+
 export async function runImport(db: Db, importer: ReturnImporter, input: RunImportInput): Promise<ImportOutcome> {
   const bytesTotal = input.files.reduce((n, f) => n + f.size, 0);
   const run = await db.insertInto('import_run').values({
