@@ -7,11 +7,19 @@
  *    then finding a child (GET /children?q=…, a mix of name, misspelt name, date of birth, NHS number and
  *    LA child id queries taken from the data) and a child's record page with a 500-event chronology
  *    (GET /children/<id>), each at --clients concurrent clients; EXPLAIN ANALYZE of the search's SQL.
+ *  - returns: a synthetic CIN census of --cin-children children (100,000) imported, each import in a child
+ *    process (check and load passes, children/s, MB/s, findings, peak RSS and heap), then imported again
+ *    (all unchanged); one of at least --big-return-mb MB (200) for its peak memory, on --big-dialect;
+ *    reading the census alone against reading and validating it; a matching SSDA903 set of
+ *    --s903-children looked-after children; the public Python CIN validator where CIN_VALIDATOR_DIR
+ *    names a checkout of it, on a census of --python-children children.
  * Both on embedded PGlite and on PostgreSQL (a throwaway cluster, or BENCH_DATABASE_URL on 127.0.0.1).
  *
- *   npm run bench -- [--only startup|home|children] [--dialect pglite|postgres|both] [--repeats 3]
+ *   npm run bench -- [--only startup|home|children|returns] [--dialect pglite|postgres|both] [--repeats 3]
  *                    [--connections 20] [--duration 10] [--warmup 2] [--children N] [--no-npm]
  *                    [--search-children 200000] [--search-requests 300] [--record-requests 200] [--clients 4]
+ *                    [--cin-children 100000] [--s903-children 10000] [--big-return-mb 200]
+ *                    [--big-dialect pglite|postgres|both] [--python-children 5000]
  *
  * Results: a table on stdout and bench/results/latest.json.
  */
@@ -25,6 +33,7 @@ import { childrenBench, QUERY_KINDS, type ChildrenResult } from './lib/children'
 import { MAX_SEARCH_CHILDREN } from './lib/children-data';
 import { homeBench, type HomeResult } from './lib/home';
 import { openPostgres, type PgTarget } from './lib/postgres';
+import { returnsBench, type ReturnsResult } from './lib/returns';
 import { repoRoot, stopAllServers, type DbEnv } from './lib/server';
 import { startupBench, type StartupResult } from './lib/startup';
 import { Cleanup, table } from './lib/util';
@@ -32,9 +41,10 @@ import { Cleanup, table } from './lib/util';
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
 function usage(message: string): never {
-  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
+  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children|returns] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
     '[--connections 1-200] [--duration 1-60] [--warmup 0-30] [--children 1-100000] [--no-npm] [--max-minutes 1-30] ' +
-    `[--search-children 1000-${MAX_SEARCH_CHILDREN}] [--search-requests 12-3000] [--record-requests 10-2000] [--clients 1-32]`);
+    `[--search-children 1000-${MAX_SEARCH_CHILDREN}] [--search-requests 12-3000] [--record-requests 10-2000] [--clients 1-32] ` +
+    '[--cin-children 100-1000000] [--s903-children 10-100000] [--big-return-mb 0-1000] [--big-dialect pglite|postgres|both] [--python-children 100-100000]');
   process.exit(2);
 }
 
@@ -52,7 +62,8 @@ const { values } = (() => {
         only: { type: 'string' }, dialect: { type: 'string' }, repeats: { type: 'string' }, connections: { type: 'string' },
         duration: { type: 'string' }, warmup: { type: 'string' }, children: { type: 'string' }, 'no-npm': { type: 'boolean' },
         'max-minutes': { type: 'string' }, 'search-children': { type: 'string' }, 'search-requests': { type: 'string' },
-        'record-requests': { type: 'string' }, clients: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'record-requests': { type: 'string' }, clients: { type: 'string' }, 'cin-children': { type: 'string' }, 's903-children': { type: 'string' },
+        'big-return-mb': { type: 'string' }, 'big-dialect': { type: 'string' }, 'python-children': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
@@ -60,13 +71,15 @@ const { values } = (() => {
     return usage((err as Error).message);
   }
 })();
-if (values.help) usage('benchmarks of start-up time, of the signed-in home page and of finding a child and reading their record');
+if (values.help) usage('benchmarks of start-up time, of the signed-in home page, of finding a child and reading their record, and of importing statutory returns');
 const only = values.only ?? 'all';
-if (!['all', 'startup', 'home', 'children'].includes(only)) usage('--only must be startup, home or children');
+if (!['all', 'startup', 'home', 'children', 'returns'].includes(only)) usage('--only must be startup, home, children or returns');
 const dialectArg = values.dialect ?? 'both';
 if (!['pglite', 'postgres', 'both'].includes(dialectArg)) usage('--dialect must be pglite, postgres or both');
+const bigDialectArg = values['big-dialect'] ?? 'both';
+if (!['pglite', 'postgres', 'both'].includes(bigDialectArg)) usage('--big-dialect must be pglite, postgres or both');
 const options = {
-  only: only as 'all' | 'startup' | 'home' | 'children',
+  only: only as 'all' | 'startup' | 'home' | 'children' | 'returns',
   dialects: (dialectArg === 'both' ? ['pglite', 'postgres'] : [dialectArg]) as ('pglite' | 'postgres')[],
   repeats: intOption(values.repeats, 'repeats', 1, 10, 3),
   connections: intOption(values.connections, 'connections', 1, 200, 20),
@@ -80,12 +93,21 @@ const options = {
   clients: intOption(values.clients, 'clients', 1, 32, 4),
   /** Each measured run of requests in the children benchmark stops after this long, saying so. */
   childrenTimeLimitS: 240,
+  cinChildren: intOption(values['cin-children'], 'cin-children', 100, 1_000_000, 100_000),
+  s903Children: intOption(values['s903-children'], 's903-children', 10, 100_000, 10_000),
+  bigReturnMb: intOption(values['big-return-mb'], 'big-return-mb', 0, 1000, 200),
+  /** The big return is imported on these of --dialect's databases. */
+  bigDialects: (bigDialectArg === 'both' ? ['pglite', 'postgres'] : [bigDialectArg]) as ('pglite' | 'postgres')[],
+  pythonChildren: intOption(values['python-children'], 'python-children', 100, 100_000, 5000),
+  /** Each child process of the returns benchmark is stopped after this long. */
+  returnsStepTimeoutS: 600,
   // Seeding 200,000 children twice takes a few minutes more than start-up and the home page.
   maxMinutes: intOption(values['max-minutes'], 'max-minutes', 1, 30, only === 'startup' || only === 'home' ? 10 : 20),
 };
 const runStartup = options.only === 'all' || options.only === 'startup';
 const runHome = options.only === 'all' || options.only === 'home';
 const runChildren = options.only === 'all' || options.only === 'children';
+const runReturns = options.only === 'all' || options.only === 'returns';
 
 const tmp = os.tmpdir();
 /** Error text goes into the results file: no machine paths in it. */
@@ -115,6 +137,7 @@ const results = {
   startup: [] as StartupResult[],
   home: [] as HomeResult[],
   children: [] as ChildrenResult[],
+  returns: null as ReturnsResult | null,
   errors: [] as string[],
 };
 
@@ -228,6 +251,21 @@ async function main() {
         });
       }
     }
+    if (runReturns) {
+      await section('returns', async () => {
+        log(`Statutory return imports on ${options.dialects.join(' and ')}: a CIN census of ${options.cinChildren.toLocaleString('en-GB')} children, `
+          + `one of ${options.bigReturnMb} MB, SSDA903 for ${options.s903Children.toLocaleString('en-GB')}…`);
+        const dir = path.join(workDir, 'returns');
+        fs.mkdirSync(dir);
+        const result = await returnsBench({
+          dialects: options.dialects, bigDialects: options.bigDialects.filter((d) => options.dialects.includes(d)), fresh, workDir: dir,
+          cinChildren: options.cinChildren, s903Children: options.s903Children, bigMb: options.bigReturnMb, pythonChildren: options.pythonChildren,
+          stepTimeoutS: options.returnsStepTimeoutS, log,
+        });
+        results.returns = result;
+        for (const f of result.failures) results.errors.push(scrub(`returns: ${f}`));
+      });
+    }
   } finally {
     finishing = true;
     await stopAllServers();
@@ -258,6 +296,7 @@ async function main() {
     console.log('');
   }
   if (results.children.length) printChildren(results.children);
+  if (results.returns) printReturns(results.returns);
   const env = results.environment;
   console.log(`Node ${env.node}, ${env.cpus}× ${env.cpuModel}, ${env.memoryGb} GB` +
     (env.postgres ? `, PostgreSQL ${env.postgres.serverVersion} (${env.postgres.source})` : '') +
@@ -330,6 +369,64 @@ function printChildren(all: ChildrenResult[]) {
     ));
     console.log('');
   }
+}
+
+function printReturns(r: ReturnsResult) {
+  const n = (x: number) => x.toLocaleString('en-GB');
+  const s = (ms: number) => (ms / 1000).toFixed(1);
+  const rssMb = (kb: number) => (kb / 1024).toFixed(0);
+  const rows = (f: NonNullable<ReturnsResult['cin']['imports'][number]['first']>) => {
+    const c = Object.values(f.counts);
+    return [s(f.totalMs), s(f.checkMs), s(f.loadMs), s(f.otherMs), n(f.childrenPerS), f.mbPerS.toFixed(2), n(f.checkChildrenPerS), n(f.loadChildrenPerS),
+      `${f.errors}/${f.queries}`, n(c.reduce((a, x) => a + x.created, 0)), n(c.reduce((a, x) => a + x.unchanged, 0)),
+      rssMb(f.memory.peakRssKb), f.memory.baselineRssMb.toFixed(0), f.memory.peakHeapUsedMb.toFixed(0), f.memory.peakWasmMb === null ? '-' : f.memory.peakWasmMb.toFixed(0),
+      rssMb(f.memory.maxRssKb)];
+  };
+  const head = ['Total s', 'Check s', 'Load s', 'Other s', 'Children/s', 'MB/s', 'Check ch/s', 'Load ch/s', 'Errors/queries', 'Created', 'Unchanged',
+    'Peak RSS MB', 'RSS before MB', 'Peak heap MB', 'PGlite WASM MB', 'maxRSS MB'];
+  const file = r.cin.file;
+  console.log(`CIN census import: ${n(file.children)} children, ${n(file.episodes ?? 0)} CINdetails, ${file.mb} MB (runImport in a child process; `
+    + 'check = read + validate, load = read + merge; Peak RSS = VmHWM of the import process, PGlite in it, PostgreSQL not; '
+    + 'maxRSS = process.resourceUsage().maxRSS, which on Linux starts from the bench\'s own RSS at fork: an upper bound)');
+  console.log(table(['Database', 'Import', ...head],
+    r.cin.imports.flatMap((i) => [[i.dialect, 'first', ...rows(i.first)], [i.dialect, 'again (unchanged)', ...rows(i.again)]])));
+  console.log('');
+  const v = r.cin.validate;
+  if (v) {
+    console.log(`Validation alone: the ${n(v.children)}-child census read by readCinCensus, then read and judged by createCinValidator (one process, no database)`);
+    console.log(table(['Children', 'Read s', 'Read MB/s', 'Read + validate s', 'Read + validate MB/s', 'Validator calls s', 'Validation share', 'Findings', 'Peak heap read MB', 'Peak heap validate MB'],
+      [[n(v.children), s(v.parseMs), v.parseMbPerS.toFixed(1), s(v.parseValidateMs), v.parseValidateMbPerS.toFixed(1), s(v.validatorMs),
+        `${Math.round(v.validationShare * 100)}%`, n(v.findings), v.peakHeapParseMb.toFixed(0), v.peakHeapValidateMb.toFixed(0)]]));
+    console.log('');
+  }
+  if (r.big.file) {
+    console.log(`A ${r.big.file.mb} MB CIN census (${n(r.big.file.children)} children): peak memory of its import (target: well under 500 MB)${r.big.note ? `; ${r.big.note}` : ''}`);
+    console.log(table(['Database', 'MB', 'Children', 'Total s', 'Check s', 'Load s', 'Children/s', 'MB/s', 'Peak RSS MB', 'RSS before MB', 'Peak heap check MB',
+      'Peak heap load MB', 'PGlite WASM MB', 'maxRSS MB', 'Under 500 MB'],
+      r.big.imports.map(({ dialect, run }) => [dialect, String(r.big.file!.mb), n(r.big.file!.children), s(run.totalMs), s(run.checkMs), s(run.loadMs), n(run.childrenPerS),
+        run.mbPerS.toFixed(2), rssMb(run.memory.peakRssKb), run.memory.baselineRssMb.toFixed(0), run.checkPeakHeapMb.toFixed(0), run.loadPeakHeapMb.toFixed(0),
+        run.memory.peakWasmMb === null ? '-' : run.memory.peakWasmMb.toFixed(0), rssMb(run.memory.maxRssKb), run.memory.peakRssKb < 500 * 1024 ? 'yes' : 'NO'])));
+    console.log('');
+  }
+  const f903 = r.s903.file;
+  if (f903) {
+    const rowsOf = Object.entries(f903.rows ?? {}).map(([t, k]) => `${t} ${n(k)}`).join(', ');
+    console.log(`SSDA903 import: ${n(f903.children)} looked-after children, ${f903.files} CSVs (${rowsOf}), ${f903.mb} MB, into the partnership the census was imported into`);
+    if (r.s903.unavailable) console.log(`  not available: ${r.s903.unavailable}`);
+    else console.log(table(['Database', 'Import', ...head],
+      r.s903.imports.flatMap((i) => [[i.dialect, 'first', ...rows(i.first)], [i.dialect, 'again (unchanged)', ...rows(i.again)]])));
+    console.log('');
+  }
+  const py = r.python.cin;
+  if ('skipped' in py) console.log(`Python CIN validator: skipped (${py.skipped})`);
+  else {
+    console.log(`The public Python CIN validator (data-to-insight, ${py.ruleset}, ${py.python}) and Beacon's on a census of ${n(py.file.children)} children (${py.file.mb} MB)`);
+    console.log(table(['Validator', 'Parse s', 'Tables s', 'Rules s', 'Total s', 'Findings', 'Peak RSS MB', 'Ratio'],
+      [['data-to-insight (pandas)', py.parseS.toFixed(2), py.tablesS.toFixed(2), py.rulesS.toFixed(2), py.totalS.toFixed(2), n(py.findings), rssMb(py.peakRssKb), `${py.ratio}×`],
+        ['Beacon (read + validate)', '', '', '', py.beacon.parseValidateS.toFixed(2), n(py.beacon.findings), rssMb(py.beacon.peakRssKb), '1×']]));
+  }
+  console.log(`Python SSDA903 validator: skipped (${r.python.s903.skipped})`);
+  console.log('');
 }
 
 main().catch(async (err) => {
