@@ -6,6 +6,7 @@ import type { CliContext } from './context';
 import { dbCommands } from './db';
 import { demoCommands } from './demo';
 import { importCommands } from './import';
+import { indicatorsCommands } from './indicators';
 import { exportCommands } from './export';
 import { partnershipCommands } from './partnership';
 import { userCommands } from './user';
@@ -25,5 +26,6 @@ export function buildProgram(ctx: CliContext): Command {
   importCommands(program, ctx);
   exportCommands(program, ctx);
   calendarCommands(program, ctx);
+  indicatorsCommands(program, ctx);
   return program;
 }

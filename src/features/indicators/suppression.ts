@@ -4,7 +4,7 @@
  * a total, or from a figure derived from it (a percentage from its numerator). Pure functions: the
  * caller says which cells add up to which, and which are derived from which.
  */
-import { INDICATOR_CODES, type IndicatorCode, type IndicatorValue, type IndicatorValues } from './indicator-codes';
+import { INDICATOR_CODES, type IndicatorCode, type IndicatorValues } from './indicator-codes';
 
 export type SuppressionSettings = { threshold: number; symbol: string };
 export const DEFAULT_SUPPRESSION: SuppressionSettings = Object.freeze({ threshold: 5, symbol: 'c' });
