@@ -8,6 +8,7 @@ import { authRoutes } from './features/auth/auth.routes';
 import { childrenRoutes } from './features/children/children.routes';
 import { recordsRoutes } from './features/children/records.routes';
 import { childDetailsRoutes } from './features/children/child-details.routes';
+import { dashboardTrendRoutes } from './features/dashboard/trend.routes';
 import { homeRoutes } from './features/home/home.routes';
 import { returnsRoutes } from './features/returns/returns.routes';
 import { worklistsRoutes } from './features/worklists/worklists.routes';
@@ -61,6 +62,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await childDetailsRoutes(scope, appDeps);
     await adminRoutes(scope, appDeps);
     await returnsRoutes(scope, appDeps);
+    await dashboardTrendRoutes(scope, appDeps);
   });
   await app.ready();
   return Object.assign(app, { beaconRoutes: routes }) as BeaconApp;

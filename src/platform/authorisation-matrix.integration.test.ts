@@ -79,6 +79,9 @@ const MATRIX: Record<string, Row> = {
   'GET /returns/imports/:runId/issues': { allow: ANALYST, record: true, request: (f) => ({ url: `/returns/imports/${f.importRunId}/issues` }) },
   'GET /returns/imports/:runId/issues.csv': { allow: ANALYST, record: true, request: (f) => ({ url: `/returns/imports/${f.importRunId}/issues.csv` }) },
   'GET /returns/imports/:runId/issues.json': { allow: ANALYST, record: true, request: (f) => ({ url: `/returns/imports/${f.importRunId}/issues.json` }) },
+  'GET /dashboard/indicators/:code': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard/indicators/referrals' }) },
+  'GET /dashboard/indicators/:code/children': { allow: ['team_manager', 'data_analyst'], request: () => ({ url: '/dashboard/indicators/referrals/children' }) },
+  'GET /dashboard/across': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard/across' }) },
 };
 
 type Outcome = 'allowed' | 'forbidden' | 'not-found' | 'sign-in';
