@@ -10,6 +10,7 @@ import { recordsRoutes } from './features/children/records.routes';
 import { childDetailsRoutes } from './features/children/child-details.routes';
 import { dashboardTrendRoutes } from './features/dashboard/trend.routes';
 import { homeRoutes } from './features/home/home.routes';
+import { partnerDataRoutes } from './features/partner-data/partner-data.routes';
 import { returnsRoutes } from './features/returns/returns.routes';
 import { worklistsRoutes } from './features/worklists/worklists.routes';
 
@@ -21,6 +22,7 @@ const navigation: NavItem[] = [
   { href: '/children', text: 'Children', scope: 'child.read' },
   { href: '/outside-home', text: 'Outside the home', scope: 'child.read' },
   { href: '/returns', text: 'Returns', scope: 'return.import' },
+  { href: '/partner-data', text: 'Partner data', scope: 'partner_data.upload' },
   { href: '/admin/users', text: 'People', scope: 'admin.users' },
   { href: '/admin/partnership', text: 'Partnership', scope: 'admin.partnership' },
   { href: '/admin/audit', text: 'Audit log', scope: 'audit.read' },
@@ -62,6 +64,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await childDetailsRoutes(scope, appDeps);
     await adminRoutes(scope, appDeps);
     await returnsRoutes(scope, appDeps);
+    await partnerDataRoutes(scope, appDeps);
     await dashboardTrendRoutes(scope, appDeps);
   });
   await app.ready();

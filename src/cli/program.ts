@@ -8,6 +8,7 @@ import { demoCommands } from './demo';
 import { importCommands } from './import';
 import { indicatorsCommands } from './indicators';
 import { exportCommands } from './export';
+import { partnerDataCommands } from './partner-data';
 import { partnershipCommands } from './partnership';
 import { userCommands } from './user';
 
@@ -26,6 +27,7 @@ export function buildProgram(ctx: CliContext): Command {
   importCommands(program, ctx);
   exportCommands(program, ctx);
   calendarCommands(program, ctx);
+  partnerDataCommands(program, ctx);
   indicatorsCommands(program, ctx);
   return program;
 }

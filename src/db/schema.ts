@@ -298,6 +298,30 @@ export interface ValidationIssueTable {
   message: string;
 }
 
+/** A partner agency's aggregate tables for the 12 months to a period end: one set per agency and period end. */
+export interface PartnerDataSetTable {
+  id: Generated<string>;
+  partnership_id: number;
+  agency_id: number;
+  period_end: string;
+  file_name: string;
+  file_hash: string;
+  uploaded_by: string;
+  uploaded_at: Timestamp;
+}
+
+/** One measure of a partner's table: the current and the previous 12 months. */
+export interface PartnerDataRowTable {
+  id: Generated<number>;
+  set_id: string;
+  partnership_id: number;
+  row_order: number;
+  table_name: string;
+  measure: string;
+  current: number;
+  previous: number;
+}
+
 interface ChildRow extends JourneyRow { child_id: string }
 
 export interface ClaOutcomeTable extends ChildRow {
@@ -384,6 +408,8 @@ export interface AdopterTable extends JourneyRow {
 export interface Database {
   import_run: ImportRunTable;
   validation_issue: ValidationIssueTable;
+  partner_data_set: PartnerDataSetTable;
+  partner_data_row: PartnerDataRowTable;
   cla_outcome: ClaOutcomeTable;
   care_leaver: CareLeaverTable;
   adoption: AdoptionTable;

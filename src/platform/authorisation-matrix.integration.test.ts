@@ -10,13 +10,14 @@ import { dialects } from '../testing/test-db';
  * 404 as for a record that does not exist. Later features add their routes here.
  */
 type Expect = 'public' | 'signed-in' | Role[];
-type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string };
+type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string };
 type Row = { allow: Expect; record?: boolean; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
 
 const ADMIN: Role[] = ['partnership_admin'];
 const CHILD_READERS: Role[] = ['social_worker', 'team_manager', 'auditor'];
 const CHILD_WRITERS: Role[] = ['social_worker', 'team_manager'];
 const ANALYST: Role[] = ['data_analyst'];
+const PARTNER_DATA: Role[] = ['business_manager', 'data_analyst'];
 
 const MATRIX: Record<string, Row> = {
   'GET /health': { allow: 'public', request: () => ({ url: '/health' }) },
@@ -79,6 +80,11 @@ const MATRIX: Record<string, Row> = {
   'GET /returns/imports/:runId/issues': { allow: ANALYST, record: true, request: (f) => ({ url: `/returns/imports/${f.importRunId}/issues` }) },
   'GET /returns/imports/:runId/issues.csv': { allow: ANALYST, record: true, request: (f) => ({ url: `/returns/imports/${f.importRunId}/issues.csv` }) },
   'GET /returns/imports/:runId/issues.json': { allow: ANALYST, record: true, request: (f) => ({ url: `/returns/imports/${f.importRunId}/issues.json` }) },
+  'GET /partner-data': { allow: PARTNER_DATA, request: () => ({ url: '/partner-data' }) },
+  'GET /partner-data/upload': { allow: PARTNER_DATA, request: () => ({ url: '/partner-data/upload' }) },
+  'POST /partner-data/upload': { allow: PARTNER_DATA, request: () => ({ url: '/partner-data/upload', form: { agency: '' } }) },
+  'GET /partner-data/template.csv': { allow: PARTNER_DATA, request: () => ({ url: '/partner-data/template.csv' }) },
+  'GET /partner-data/:setId': { allow: PARTNER_DATA, record: true, request: (f) => ({ url: `/partner-data/${f.partnerDataSetId}` }) },
   'GET /dashboard/indicators/:code': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard/indicators/referrals' }) },
   'GET /dashboard/indicators/:code/children': { allow: ['team_manager', 'data_analyst'], request: () => ({ url: '/dashboard/indicators/referrals/children' }) },
   'GET /dashboard/across': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard/across' }) },
@@ -111,7 +117,9 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
     const team = await t.db.insertInto('team').values({ partnership_id: t.fixture.a.id, name: 'Matrix team' }).returning('id').executeTakeFirstOrThrow();
     const run = await t.db.insertInto('import_run').values({ partnership_id: t.fixture.a.id, kind: 'cin', file_name: 'cin.xml', file_hash: 'x', outcome: 'succeeded',
       imported_by: 'data_analyst@a.test', started_at: new Date(), finished_at: new Date() }).returning('id').executeTakeFirstOrThrow();
-    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id };
+    const partnerData = await t.db.insertInto('partner_data_set').values({ partnership_id: t.fixture.a.id, agency_id: t.fixture.a.agencyId, period_end: '2025-03-31',
+      file_name: 'police.csv', file_hash: 'x', uploaded_by: 'business_manager@a.test', uploaded_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id };
   });
   afterAll(async () => { await t?.close(); });
 

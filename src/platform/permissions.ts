@@ -14,6 +14,7 @@ export const SCOPES = [
   'dashboard.view',
   'indicator.drilldown',
   'report.publish',
+  'partner_data.upload',
   'assurance.manage',
   'assurance.contribute',
   'training.book',
@@ -31,7 +32,7 @@ export const ROLES = {
   },
   business_manager: {
     label: 'Business manager',
-    scopes: ['home.view', 'dashboard.view', 'report.publish', 'assurance.manage', 'training.manage'],
+    scopes: ['home.view', 'dashboard.view', 'report.publish', 'partner_data.upload', 'assurance.manage', 'training.manage'],
   },
   social_worker: {
     label: 'Social worker',
@@ -47,7 +48,7 @@ export const ROLES = {
   },
   data_analyst: {
     label: 'Data analyst',
-    scopes: ['home.view', 'return.import', 'return.export', 'dashboard.view', 'indicator.drilldown'],
+    scopes: ['home.view', 'return.import', 'return.export', 'partner_data.upload', 'dashboard.view', 'indicator.drilldown'],
   },
   trainer: {
     label: 'Trainer',
@@ -75,7 +76,10 @@ export function scopesOf(roles: readonly string[]): Set<Scope> {
   return scopes;
 }
 
-/** Scopes that reveal child-level data or control who can see it: holding any requires MFA. */
+/**
+ * Scopes that reveal child-level data or control who can see it: holding any requires MFA. Partners'
+ * aggregate tables (partner_data.upload) name no child, so they alone do not.
+ */
 const MFA_SCOPES: ReadonlySet<Scope> = new Set<Scope>([
   'child.read', 'child.write', 'child.allocate', 'mash.respond', 'frontdoor.screen', 'return.import', 'return.export',
   'indicator.drilldown', 'assurance.contribute', 'admin.users', 'audit.read',
