@@ -8,6 +8,7 @@ import { authRoutes } from './features/auth/auth.routes';
 import { childrenRoutes } from './features/children/children.routes';
 import { recordsRoutes } from './features/children/records.routes';
 import { childDetailsRoutes } from './features/children/child-details.routes';
+import { dashboardRoutes } from './features/dashboard/dashboard.routes';
 import { dashboardTrendRoutes } from './features/dashboard/trend.routes';
 import { homeRoutes } from './features/home/home.routes';
 import { partnerDataRoutes } from './features/partner-data/partner-data.routes';
@@ -21,6 +22,7 @@ const navigation: NavItem[] = [
   { href: '/my-work', text: 'My work', scope: 'child.read' },
   { href: '/children', text: 'Children', scope: 'child.read' },
   { href: '/outside-home', text: 'Outside the home', scope: 'child.read' },
+  { href: '/dashboard', text: 'Dashboard', scope: 'dashboard.view' },
   { href: '/returns', text: 'Returns', scope: 'return.import' },
   { href: '/partner-data', text: 'Partner data', scope: 'partner_data.upload' },
   { href: '/admin/users', text: 'People', scope: 'admin.users' },
@@ -64,6 +66,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await childDetailsRoutes(scope, appDeps);
     await adminRoutes(scope, appDeps);
     await returnsRoutes(scope, appDeps);
+    await dashboardRoutes(scope, appDeps);
     await partnerDataRoutes(scope, appDeps);
     await dashboardTrendRoutes(scope, appDeps);
   });

@@ -27,7 +27,7 @@ export function buildProgram(ctx: CliContext): Command {
   importCommands(program, ctx);
   exportCommands(program, ctx);
   calendarCommands(program, ctx);
-  partnerDataCommands(program, ctx);
   indicatorsCommands(program, ctx);
+  partnerDataCommands(program, ctx);
   return program;
 }

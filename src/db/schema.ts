@@ -322,6 +322,19 @@ export interface PartnerDataRowTable {
   previous: number;
 }
 
+/** The business manager's rating rule and statistical neighbours' figure for one indicator of the scorecard. */
+export interface RagRuleTable {
+  partnership_id: number;
+  indicator: string;
+  method: 'target' | 'direction' | 'none';
+  target: number | null;
+  tolerance: number | null;
+  polarity: 'higher' | 'lower' | null;
+  neighbour_value: number | null;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
 interface ChildRow extends JourneyRow { child_id: string }
 
 export interface ClaOutcomeTable extends ChildRow {
@@ -408,6 +421,7 @@ export interface AdopterTable extends JourneyRow {
 export interface Database {
   import_run: ImportRunTable;
   validation_issue: ValidationIssueTable;
+  rag_rule: RagRuleTable;
   partner_data_set: PartnerDataSetTable;
   partner_data_row: PartnerDataRowTable;
   cla_outcome: ClaOutcomeTable;

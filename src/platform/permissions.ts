@@ -12,6 +12,7 @@ export const SCOPES = [
   'return.import',
   'return.export',
   'dashboard.view',
+  'dashboard.configure',
   'indicator.drilldown',
   'report.publish',
   'partner_data.upload',
@@ -32,7 +33,7 @@ export const ROLES = {
   },
   business_manager: {
     label: 'Business manager',
-    scopes: ['home.view', 'dashboard.view', 'report.publish', 'partner_data.upload', 'assurance.manage', 'training.manage'],
+    scopes: ['home.view', 'dashboard.view', 'dashboard.configure', 'report.publish', 'partner_data.upload', 'assurance.manage', 'training.manage'],
   },
   social_worker: {
     label: 'Social worker',
