@@ -301,6 +301,34 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     await expectAccessible(page, 'validation findings');
   });
 
+  it('the data analyst reads an indicator’s trend, the children behind it, and the indicators across her two partnerships', async () => {
+    const { page } = await person();
+    await signIn(page, 'analyst@northmere.gov.uk');
+    await page.goto('/dashboard/indicators/referrals?period=rolling');
+    await heading(page, 'Referrals');
+    // The chart is drawn on the server: an image with its name, and the same figures in the table beside it.
+    const chart = page.getByRole('img', { name: 'Referrals by month' });
+    await chart.waitFor();
+    expect(await chart.locator('circle').count()).toBe(24);
+    expect(await page.locator('#trend-table tbody tr').count()).toBe(24);
+    await expectAccessible(page, 'indicator trend');
+
+    await page.getByRole('link', { name: /children behind this figure/ }).click();
+    await heading(page, 'Children behind this figure');
+    await page.locator('#children').or(page.getByText('No children are counted')).waitFor();
+    // She may not open a child's record, so no name is a link.
+    expect(await page.locator('main a[href^="/children/"]').count()).toBe(0);
+    await expectAccessible(page, 'children behind an indicator');
+
+    await page.goto('/dashboard/across');
+    await heading(page, 'Indicators across partnerships');
+    const head = await page.locator('#across thead').textContent();
+    expect(head).toContain('Northmere Safeguarding Children Partnership');
+    expect(head).toContain('Eastholm Safeguarding Children Partnership');
+    expect(head).toContain('Total');
+    await expectAccessible(page, 'indicators across partnerships');
+  });
+
   it('a wrong password is refused with the error summary', async () => {
     const { page } = await person();
     await page.goto('/sign-in');

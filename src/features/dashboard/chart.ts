@@ -80,6 +80,9 @@ export function trendChartSvg(points: TrendPoint[], options: ChartOptions): stri
 
   for (const style of [...svg.querySelectorAll('style')]) style.remove();
   for (const el of [svg, ...svg.querySelectorAll('[style]')]) el.removeAttribute('style');
+  // Plot names its groups ("line", "dot"), but a <g> without a role may not carry a name (axe
+  // aria-prohibited-attr), and inside an image nothing is read out anyway: the image has its own name.
+  for (const el of [...svg.querySelectorAll('[aria-label]')]) el.removeAttribute('aria-label');
   const id = options.id ?? 'trend-chart';
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-labelledby', `${id}-title`);

@@ -190,7 +190,7 @@ describe.each(dialects())('an indicator’s trend, the children behind it and th
       expect(rows['Re-referrals']).toEqual(['2', '1', '3']);
       // 3 of 5 referrals: 60.0%, not the average of 50.0% and 100.0%.
       expect(rows['Re-referral rate']).toEqual(['50.0%', '100.0%', '60.0%']);
-      expect(rows['Referral rate']).toEqual(['No value', 'No value', 'No value']);
+      expect(rows['Referral rate per 10,000 children']).toEqual(['No value', 'No value', 'No value']);
       expect(res.body).not.toMatch(/Testchild|href="\/children\//);
     });
 
