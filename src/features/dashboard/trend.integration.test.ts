@@ -139,6 +139,23 @@ describe.each(dialects())('an indicator’s trend, the children behind it and th
     expect([...(entry.detail!.ids as string[])].sort()).toEqual([ids.ada, ids.cal, ids.dee].sort());
   });
 
+  it('pages a long list, logging only the children each page showed', async () => {
+    const { a } = t.fixture;
+    const many = await t.db.insertInto('child').values(Array.from({ length: 55 }, (_, i) => ({
+      partnership_id: a.id, la_child_id: `8019${String(i).padStart(5, '0')}`, first_name: 'Many', last_name: `Child${String(i).padStart(2, '0')}`,
+    })) as never).returning('id').execute();
+    await t.db.insertInto('contact').values(many.map((c) => ({ partnership_id: a.id, child_id: c.id, contact_date: '2026-04-01' })) as never).execute();
+    const first = await manager.get('/dashboard/indicators/contacts/children');
+    expect(tableRows(first.body, 'children')).toHaveLength(50);
+    expect(first.body).toContain('55 children, page 1 of 2');
+    expect(first.body).toContain('href="?period=rolling&amp;to=2026-06-01&amp;page=2"');
+    const second = await manager.get('/dashboard/indicators/contacts/children?period=rolling&to=2026-06-01&page=2');
+    expect(tableRows(second.body, 'children').map((r) => r[1])).toEqual(['Child50, Many', 'Child51, Many', 'Child52, Many', 'Child53, Many', 'Child54, Many']);
+    const entry = await t.db.selectFrom('audit_event').select('detail').where('action', '=', 'child.list').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(entry.detail).toMatchObject({ list: 'indicator:contacts', page: 2, total: 55, results: 5 });
+    expect([...(entry.detail!.ids as string[])].sort()).toEqual(many.slice(50).map((c) => c.id).sort());
+  });
+
   it('shows the analyst the children without links to records she may not open', async () => {
     const analyst = await signIn(t, 'data_analyst@a.test');
     const res = await analyst.get('/dashboard/indicators/referrals/children');
