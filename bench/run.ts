@@ -13,13 +13,18 @@
  *    reading the census alone against reading and validating it; a matching SSDA903 set of
  *    --s903-children looked-after children; the public Python CIN validator where CIN_VALIDATOR_DIR
  *    names a checkout of it, on a census of --python-children children.
+ *  - indicators: every indicator for the last financial year and every indicator's 24-month trend, for the
+ *    demo partnership, for a large LA with ten years of history (1,000,000 contacts, 200,000 referrals,
+ *    60,000 CP plans, 40,000 looked-after episodes, times --indicator-scale) and, on PostgreSQL, with
+ *    --indicator-partnerships (20) such LAs in the database; then the scorecard page (GET /dashboard) warm.
  * Both on embedded PGlite and on PostgreSQL (a throwaway cluster, or BENCH_DATABASE_URL on 127.0.0.1).
  *
- *   npm run bench -- [--only startup|home|children|returns] [--dialect pglite|postgres|both] [--repeats 3]
+ *   npm run bench -- [--only startup|home|children|returns|indicators] [--dialect pglite|postgres|both] [--repeats 3]
  *                    [--connections 20] [--duration 10] [--warmup 2] [--children N] [--no-npm]
  *                    [--search-children 200000] [--search-requests 300] [--record-requests 200] [--clients 4]
  *                    [--cin-children 100000] [--s903-children 10000] [--big-return-mb 200]
  *                    [--big-dialect pglite|postgres|both] [--python-children 5000]
+ *                    [--indicator-scale 1] [--indicator-partnerships 20]
  *
  * Results: a table on stdout and bench/results/latest.json.
  */
@@ -33,6 +38,7 @@ import { childrenBench, QUERY_KINDS, type ChildrenResult } from './lib/children'
 import { MAX_SEARCH_CHILDREN } from './lib/children-data';
 import { homeBench, type HomeResult } from './lib/home';
 import { openPostgres, type PgTarget } from './lib/postgres';
+import { indicatorsBench, type IndicatorsResult } from './lib/indicators';
 import { returnsBench, type ReturnsResult } from './lib/returns';
 import { repoRoot, stopAllServers, type DbEnv } from './lib/server';
 import { startupBench, type StartupResult } from './lib/startup';
@@ -41,10 +47,11 @@ import { Cleanup, table } from './lib/util';
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
 function usage(message: string): never {
-  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children|returns] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
+  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children|returns|indicators] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
     '[--connections 1-200] [--duration 1-60] [--warmup 0-30] [--children 1-100000] [--no-npm] [--max-minutes 1-30] ' +
     `[--search-children 1000-${MAX_SEARCH_CHILDREN}] [--search-requests 12-3000] [--record-requests 10-2000] [--clients 1-32] ` +
-    '[--cin-children 100-1000000] [--s903-children 10-100000] [--big-return-mb 0-1000] [--big-dialect pglite|postgres|both] [--python-children 100-100000]');
+    '[--cin-children 100-1000000] [--s903-children 10-100000] [--big-return-mb 0-1000] [--big-dialect pglite|postgres|both] [--python-children 100-100000] '
+    + '[--indicator-scale 0.01-1] [--indicator-partnerships 1-20]');
   process.exit(2);
 }
 
@@ -63,7 +70,8 @@ const { values } = (() => {
         duration: { type: 'string' }, warmup: { type: 'string' }, children: { type: 'string' }, 'no-npm': { type: 'boolean' },
         'max-minutes': { type: 'string' }, 'search-children': { type: 'string' }, 'search-requests': { type: 'string' },
         'record-requests': { type: 'string' }, clients: { type: 'string' }, 'cin-children': { type: 'string' }, 's903-children': { type: 'string' },
-        'big-return-mb': { type: 'string' }, 'big-dialect': { type: 'string' }, 'python-children': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'big-return-mb': { type: 'string' }, 'big-dialect': { type: 'string' }, 'python-children': { type: 'string' },
+        'indicator-scale': { type: 'string' }, 'indicator-partnerships': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
@@ -73,13 +81,15 @@ const { values } = (() => {
 })();
 if (values.help) usage('benchmarks of start-up time, of the signed-in home page, of finding a child and reading their record, and of importing statutory returns');
 const only = values.only ?? 'all';
-if (!['all', 'startup', 'home', 'children', 'returns'].includes(only)) usage('--only must be startup, home, children or returns');
+if (!['all', 'startup', 'home', 'children', 'returns', 'indicators'].includes(only)) usage('--only must be startup, home, children, returns or indicators');
+const indicatorScale = values['indicator-scale'] === undefined ? 1 : Number(values['indicator-scale']);
+if (!(indicatorScale >= 0.01 && indicatorScale <= 1)) usage('--indicator-scale must be a number from 0.01 to 1');
 const dialectArg = values.dialect ?? 'both';
 if (!['pglite', 'postgres', 'both'].includes(dialectArg)) usage('--dialect must be pglite, postgres or both');
 const bigDialectArg = values['big-dialect'] ?? 'both';
 if (!['pglite', 'postgres', 'both'].includes(bigDialectArg)) usage('--big-dialect must be pglite, postgres or both');
 const options = {
-  only: only as 'all' | 'startup' | 'home' | 'children' | 'returns',
+  only: only as 'all' | 'startup' | 'home' | 'children' | 'returns' | 'indicators',
   dialects: (dialectArg === 'both' ? ['pglite', 'postgres'] : [dialectArg]) as ('pglite' | 'postgres')[],
   repeats: intOption(values.repeats, 'repeats', 1, 10, 3),
   connections: intOption(values.connections, 'connections', 1, 200, 20),
@@ -99,6 +109,9 @@ const options = {
   /** The big return is imported on these of --dialect's databases. */
   bigDialects: (bigDialectArg === 'both' ? ['pglite', 'postgres'] : [bigDialectArg]) as ('pglite' | 'postgres')[],
   pythonChildren: intOption(values['python-children'], 'python-children', 100, 100_000, 5000),
+  /** The large LA's size as a share of 1,000,000 contacts, 200,000 referrals…; and how many such partnerships on PostgreSQL. */
+  indicatorScale,
+  indicatorPartnerships: intOption(values['indicator-partnerships'], 'indicator-partnerships', 1, 20, 20),
   /** Each child process of the returns benchmark is stopped after this long. */
   returnsStepTimeoutS: 600,
   // Seeding 200,000 children twice takes a few minutes more than start-up and the home page.
@@ -108,6 +121,7 @@ const runStartup = options.only === 'all' || options.only === 'startup';
 const runHome = options.only === 'all' || options.only === 'home';
 const runChildren = options.only === 'all' || options.only === 'children';
 const runReturns = options.only === 'all' || options.only === 'returns';
+const runIndicators = options.only === 'all' || options.only === 'indicators';
 
 const tmp = os.tmpdir();
 /** Error text goes into the results file: no machine paths in it. */
@@ -138,6 +152,7 @@ const results = {
   home: [] as HomeResult[],
   children: [] as ChildrenResult[],
   returns: null as ReturnsResult | null,
+  indicators: { cases: [], scorecard: [] } as IndicatorsResult,
   errors: [] as string[],
 };
 
@@ -266,6 +281,19 @@ async function main() {
         for (const f of result.failures) results.errors.push(scrub(`returns: ${f}`));
       });
     }
+    if (runIndicators) {
+      for (const dialect of options.dialects) {
+        await section(`indicators ${dialect}`, async () => {
+          // Twenty partnerships of a large LA's size is a server's load: PGlite is measured with one.
+          const partnerships = dialect === 'postgres' ? options.indicatorPartnerships : 1;
+          log(`Indicators on ${dialect}: the demo, a large LA (scale ${options.indicatorScale})${partnerships > 1 ? `, ${partnerships} of them` : ''}, then the scorecard page…`);
+          const r = await indicatorsBench({ dialect, freshDb: fresh(dialect), scale: options.indicatorScale, partnerships, runs: 5,
+            connections: Math.min(options.connections, 10), durationS: options.durationS, log });
+          results.indicators.cases.push(...r.cases);
+          results.indicators.scorecard.push(r.scorecard);
+        });
+      }
+    }
   } finally {
     finishing = true;
     await stopAllServers();
@@ -297,6 +325,7 @@ async function main() {
   }
   if (results.children.length) printChildren(results.children);
   if (results.returns) printReturns(results.returns);
+  if (results.indicators.cases.length) printIndicators(results.indicators);
   const env = results.environment;
   console.log(`Node ${env.node}, ${env.cpus}× ${env.cpuModel}, ${env.memoryGb} GB` +
     (env.postgres ? `, PostgreSQL ${env.postgres.serverVersion} (${env.postgres.source})` : '') +
@@ -312,6 +341,21 @@ async function main() {
     console.error(`\nbench FAILED (${results.errors.length}):\n${results.errors.map((e) => `- ${e.split('\n')[0]}`).join('\n')}`);
     process.exit(1);
   }
+}
+
+function printIndicators(r: IndicatorsResult) {
+  console.log('Indicators: every code for the last financial year, every code\'s 24-month trend, and both together (ms; cold = first run, warm = median of 5)');
+  console.log(table(
+    ['Database', 'Case', 'Contacts', 'Referrals', 'CP plans', 'CLA episodes', 'Seed s', 'Year cold', 'Year warm', 'Trend cold', 'Trend warm', 'Both warm'],
+    r.cases.map((c) => [c.dialect, c.case, (c.rows.contact ?? 0).toLocaleString('en-GB'), (c.rows.referral ?? 0).toLocaleString('en-GB'),
+      (c.rows.cp_plan ?? 0).toLocaleString('en-GB'), (c.rows.cla_episode ?? 0).toLocaleString('en-GB'), String(c.seedS),
+      String(c.year.coldMs), String(c.year.warmMedianMs), String(c.trend24.coldMs), String(c.trend24.warmMedianMs), String(c.both.warmMedianMs)]),
+  ));
+  for (const s of r.scorecard) {
+    console.log('skipped' in s ? `Scorecard page on ${s.dialect}: skipped (${s.skipped})`
+      : `Scorecard page ${s.url} on ${s.dialect}, warm: ${s.measured.rpsOverall} req/s, p50 ${s.measured.latencyMs.p50} ms, p95 ${s.measured.latencyMs.p95} ms, non-2xx ${s.measured.non2xx}`);
+  }
+  console.log('');
 }
 
 function printChildren(all: ChildrenResult[]) {
