@@ -329,6 +329,49 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     await expectAccessible(page, 'indicators across partnerships');
   });
 
+  it('the business manager reads the partners’ tables and uploads the police’s figures, correcting the form and the file first', async () => {
+    const { page } = await person();
+    await signIn(page, 'business.manager@northmere.gov.uk');
+    await page.getByRole('navigation').getByRole('link', { name: 'Partner data', exact: true }).click();
+    await heading(page, 'Partner data');
+    // The demo's own: the police's and the health board's figures for the last financial year.
+    expect(await page.locator('table tbody tr').count()).toBe(2);
+    await expectAccessible(page, 'partner data');
+
+    await page.getByRole('link', { name: /^Northmere and Eastholm Police/ }).click();
+    await heading(page, /^The 12 months to/);
+    await page.locator('caption', { hasText: 'Missing Children (12 month rolling)' }).waitFor();
+    await page.getByText('The number of missing children reports fell to 534 in the last 12 months compared with 561 in the previous 12 months, a fall of 4.8%.').waitFor();
+    await expectAccessible(page, 'partner data set');
+
+    await page.goto('/partner-data/upload');
+    await heading(page, 'Upload partner data');
+    await page.getByRole('button', { name: 'Check and upload' }).click();
+    await expectErrorSummary(page, ['Select the agency the figures are from', 'Enter the last day of the 12 months the figures are for', 'Select the CSV file']);
+    await expectAccessible(page, 'upload partner data with errors');
+
+    const fill = async (csv: string) => {
+      await page.getByLabel('Agency').selectOption({ label: 'Northmere and Eastholm Police' });
+      await page.getByLabel('Day').fill('31');
+      await page.getByLabel('Month').fill('3');
+      await page.getByLabel('Year').fill('2024');
+      await page.locator('#file').setInputFiles({ name: 'police-2023-24.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.getByRole('button', { name: 'Check and upload' }).click();
+    };
+    await fill('table,measure,current,previous\nMissing Children,Number of Missing Children,211,\nMissing Children,Number of Missing Children,lots,196\n');
+    await expectErrorSummary(page, [
+      'Row 2, previous: must be a whole number, 0 or more, not “”',
+      'Row 3, current: must be a whole number, 0 or more, not “lots”',
+      'Row 3, measure: repeats row 2: a measure appears once in its table',
+    ]);
+    await expectAccessible(page, 'partner data file with errors');
+
+    await fill(fs.readFileSync(new URL('../src/features/partner-data/fixtures/seed-police-2022-23.csv', import.meta.url), 'utf8'));
+    await page.waitForURL(/\/partner-data\/[0-9a-f-]{36}$/);
+    await page.locator('.govuk-notification-banner', { hasText: 'Loaded Northmere and Eastholm Police’s figures: 3 tables, 16 rows.' }).waitFor();
+    await heading(page, 'The 12 months to 31 March 2024');
+  });
+
   it('a wrong password is refused with the error summary', async () => {
     const { page } = await person();
     await page.goto('/sign-in');

@@ -6,6 +6,7 @@ import { addPartnership, setChildPopulation } from '../../features/partnerships/
 import { addUser } from '../../features/users/users.service';
 import type { Role } from '../../platform/permissions';
 import { seedAllocations } from './allocations';
+import { seedPartnerData } from './partner-data';
 import { generateChildren, generateDisabilities } from './generator';
 import { generateJourneys, type Journeys } from './journeys';
 
@@ -73,6 +74,7 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
   await seedAllocations(db, main.id, { password: DEMO_PASSWORD, totpSecret: DEMO_TOTP_SECRET });
   await seedChildren(db, second.id, SECOND_LA_CODE, Math.ceil(count / 4), 2, today);
   await seedReturns(db, { partnershipId: main.id, laCode: DEMO_LA_CODE, today, analyst: 'analyst@northmere.gov.uk' });
+  await seedPartnerData(db, { partnershipId: main.id, today, uploadedBy: 'business.manager@northmere.gov.uk' });
 
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
 }
