@@ -390,6 +390,48 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     await expectAccessible(page, 'sign-in with a wrong password');
   });
 
+  it('the business manager reads the scorecard, corrects the period chooser, and changes how an indicator is rated', async () => {
+    const { page } = await person();
+    await signIn(page, 'business.manager@northmere.gov.uk');
+    await page.getByRole('navigation').getByRole('link', { name: 'Dashboard', exact: true }).click();
+    await heading(page, 'Performance scorecard');
+    const rows = page.locator('#scorecard tbody tr');
+    expect(await rows.count()).toBe(26);
+    // Each indicator's line is a picture with its first and last values in words.
+    expect(await page.getByRole('img', { name: /^Referrals, 24 months: / }).count()).toBe(1);
+    // A rating is a word in a tag, never colour alone.
+    expect(await page.locator('#scorecard .govuk-tag').allTextContents()).not.toContain('');
+    await expectAccessible(page, 'scorecard');
+
+    await page.getByLabel('Financial year that includes the date').check();
+    await page.getByLabel('Day', { exact: true }).fill('31');
+    await page.getByLabel('Month', { exact: true }).fill('2');
+    await page.getByLabel('Year', { exact: true }).fill('2025');
+    await page.getByRole('button', { name: 'Show scorecard', exact: true }).click();
+    await expectErrorSummary(page, ['The date must be a real date, like 31 3 2026']);
+    await followErrorLink(page, 'The date must be a real date', 'to-day');
+    await expectAccessible(page, 'scorecard period chooser with errors');
+
+    await page.getByLabel('Month', { exact: true }).fill('3');
+    await page.getByRole('button', { name: 'Show scorecard', exact: true }).click();
+    await page.locator('h2', { hasText: 'Financial year 2024 to 2025' }).waitFor();
+
+    await page.getByRole('link', { name: 'Change how indicators are rated' }).click();
+    await heading(page, 'How indicators are rated');
+    await expectAccessible(page, 'RAG rules');
+    await page.getByRole('link', { name: /^Re-referral rate/ }).click();
+    await heading(page, 'How this indicator is rated');
+    await page.getByLabel('Target', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Save rating', exact: true }).click();
+    await expectErrorSummary(page, ['Enter the target']);
+    await expectAccessible(page, 'RAG rule with errors');
+    await page.getByLabel('Target', { exact: true }).fill('18');
+    await page.getByLabel('Statistical neighbours’ figure (optional)').fill('21.4');
+    await page.getByRole('button', { name: 'Save rating', exact: true }).click();
+    await page.locator('.govuk-notification-banner', { hasText: 'Re-referral rate: rating saved.' }).waitFor();
+    expect(await page.locator('#rules tbody tr', { hasText: 'Re-referral rate' }).textContent()).toContain('18.0% or less');
+  });
+
   it('shows the page-not-found page, and a practitioner is told they do not have access to people and roles', async () => {
     const visitor = await person();
     const missing = await visitor.page.goto('/no-such-page');

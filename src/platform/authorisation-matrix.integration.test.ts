@@ -88,7 +88,7 @@ const MATRIX: Record<string, Row> = {
   'GET /dashboard/indicators/:code': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard/indicators/referrals' }) },
   'GET /dashboard/indicators/:code/children': { allow: ['team_manager', 'data_analyst'], request: () => ({ url: '/dashboard/indicators/referrals/children' }) },
   'GET /dashboard/across': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard/across' }) },
-  'GET /dashboard': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard?period=fy&fyYear=2024' }) },
+  'GET /dashboard': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard?period=fy&to=2025-03-31' }) },
   'GET /dashboard/export.csv': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard/export.csv?publish=1' }) },
   'GET /dashboard/export.xlsx': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard/export.xlsx' }) },
   'GET /dashboard/rules': { allow: ['business_manager'], request: () => ({ url: '/dashboard/rules' }) },

@@ -12,7 +12,7 @@ import { dialects } from '../../testing/test-db';
  * 3 within 45 working days (75.0%). Previous year: 6 referrals, none re-referred; 2 assessments, both in time.
  */
 
-const FY = 'period=fy&fyYear=2025';
+const FY = 'period=fy&to=2026-03-31';
 
 async function seed(db: Db, partnershipId: number, laCode: string) {
   const children: string[] = [];
@@ -98,7 +98,7 @@ describe.each(dialects())('the performance scorecard (%s)', (dialect) => {
     expect(timely.slice(1, 6)).toEqual(['75.0%', '100.0%', '-25.0 pts', '90.0% or more (amber down to 80.0%)', 'Red']);
     expect(res.body).toContain('govuk-tag--red');
     // Each label links to the indicator's trend page for the same period.
-    expect(res.body).toMatch(/href="\/dashboard\/indicators\/referrals\?period=fy&amp;fyYear=2025&amp;from=2025-04-01&amp;to=2026-03-31"/);
+    expect(res.body).toContain('href="/dashboard/indicators/referrals?period=fy&amp;from=2025-04-01&amp;to=2026-03-31"');
     // A sparkline for every indicator, labelled with its first and last values.
     expect(res.body.match(/<svg class="beacon-sparkline" role="img" aria-label="/g)).toHaveLength(26);
     expect(res.body).toMatch(/aria-label="Referrals, 24 months: 0 in April 2024, [0-9]+ in March 2026"/);
@@ -108,10 +108,10 @@ describe.each(dialects())('the performance scorecard (%s)', (dialect) => {
   });
 
   it('asks again for a period it cannot read, naming the field', async () => {
-    const res = await manager.get('/dashboard?period=rolling&rollingTo-day=31&rollingTo-month=2&rollingTo-year=2025');
+    const res = await manager.get('/dashboard?period=rolling&to-day=31&to-month=2&to-year=2025');
     expect(res.statusCode).toBe(400);
-    expect(res.body).toContain('The date the 12 months run to must be a real date');
-    expect(res.body).toContain('href="#rollingTo-day"');
+    expect(res.body).toContain('The date must be a real date, like 31 3 2026');
+    expect(res.body).toContain('href="#to-day"');
     expect(res.body).not.toContain('id="scorecard"');
   });
 
@@ -122,7 +122,7 @@ describe.each(dialects())('the performance scorecard (%s)', (dialect) => {
     expect(bad.body).toContain('The target must be a number, like 85');
     expect(bad.body).toContain('Select whether higher or lower is better');
 
-    const res = await manager.post('/dashboard/rules/assessments_within_45wd_pct', { method: 'target', target: '75', tolerance: '5', targetPolarity: 'higher', neighbour: '83.4' });
+    const res = await manager.post('/dashboard/rules/assessments_within_45wd_pct', { method: 'target', target: '75', tolerance: '5', polarity: 'higher', neighbour: '83.4' });
     expect(res.statusCode).toBe(303);
     const row = rowOf((await manager.get(`/dashboard?${FY}`)).body, 'assessments_within_45wd_pct');
     expect(row.slice(4, 8)).toEqual(['75.0% or more (amber down to 70.0%)', 'Green', '85.7% 2024 to 2025', '83.4%']);
@@ -130,7 +130,7 @@ describe.each(dialects())('the performance scorecard (%s)', (dialect) => {
     expect(audit).toMatchObject({ user_email: 'business_manager@a.test', record_id: 'assessments_within_45wd_pct', partnership_id: t.fixture.a.id });
 
     // Direction of travel: fewer timely assessments than last year is worse.
-    await manager.post('/dashboard/rules/assessments_within_45wd_pct', { method: 'direction', directionPolarity: 'higher' });
+    await manager.post('/dashboard/rules/assessments_within_45wd_pct', { method: 'direction', polarity: 'higher' });
     expect(rowOf((await manager.get(`/dashboard?${FY}`)).body, 'assessments_within_45wd_pct')[5]).toBe('Red');
 
     // Partnership B's scorecard keeps the default.

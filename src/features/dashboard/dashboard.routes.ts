@@ -7,7 +7,7 @@ import { findPartnershipById } from '../partnerships/partnerships.service';
 import { ENGLAND } from './comparators';
 import { scorecardCsv, scorecardXlsx } from './export';
 import { INDICATOR_LABELS, formatChange, formatValue } from './labels';
-import { parsePeriodForm, periodQuery, type PeriodChoice, type PeriodForm } from './periods';
+import { parsePeriodForm, periodOf, periodQuery, type PeriodChoice, type PeriodForm } from './periods';
 import { RAG_TAGS, defaultRule, parseRuleForm, type RuleForm } from './rag';
 import { saveSetting, settingsOf } from './rag-rules.repository';
 import { buildScorecard, describeRule, sparkline } from './scorecard';
@@ -17,7 +17,7 @@ import { buildScorecard, describeRule, sparkline } from './scorecard';
  * where the business manager sets how each indicator is rated (dashboard.configure).
  */
 
-const PERIOD_IDS = { rollingTo: 'rollingTo-day', month: 'month-month' };
+const PERIOD_IDS = { to: 'to-day' };
 
 export async function dashboardRoutes(app: FastifyInstance, { db, now }: AppDeps) {
   const pid = (req: FastifyRequest) => req.partnership!.partnershipId;
@@ -92,7 +92,7 @@ export async function dashboardRoutes(app: FastifyInstance, { db, now }: AppDeps
       title: `How ${label.toLowerCase()} is rated`, code, label, counts, kind, values, isDefault,
       unit: kind === 'percent' ? '%' : kind === 'rate_per_10k' ? 'per 10,000' : '',
       defaultRule: describeRule(defaultRule(code), kind) || 'not rated', england: ENGLAND[code] ?? null,
-      errors: errors ? formErrors(errors, { method: 'method', targetPolarity: 'targetPolarity', directionPolarity: 'directionPolarity' }) : undefined,
+      errors: errors ? formErrors(errors) : undefined,
     });
   };
 
@@ -103,8 +103,7 @@ export async function dashboardRoutes(app: FastifyInstance, { db, now }: AppDeps
       method: s.rule.method,
       target: s.rule.method === 'target' ? String(s.rule.target) : '',
       tolerance: s.rule.method === 'target' ? String(s.rule.tolerance) : '',
-      targetPolarity: s.rule.method === 'target' ? s.rule.polarity : '',
-      directionPolarity: s.rule.method === 'direction' ? s.rule.polarity : '',
+      polarity: s.rule.method === 'none' ? '' : s.rule.polarity,
       neighbour: s.neighbour === null ? '' : String(s.neighbour),
     };
     return ruleForm(reply, code, values, s.isDefault);
@@ -122,7 +121,8 @@ export async function dashboardRoutes(app: FastifyInstance, { db, now }: AppDeps
   });
 }
 
-/** The chooser's fields for a choice, to show it filled in. */
+/** The chooser's fields for a choice, to show it filled in: its kind and its last day. */
 function formOf(choice: PeriodChoice): PeriodForm {
-  return Object.fromEntries(new URLSearchParams(periodQuery(choice)));
+  const [y, m, d] = periodOf(choice).to.split('-').map(Number);
+  return { period: choice.kind, 'to-day': String(d), 'to-month': String(m), 'to-year': String(y) };
 }

@@ -48,27 +48,27 @@ describe('scorecard periods', () => {
     expect(both({ kind: 'month', year: 2025, month: 1 }).previous).toMatchObject({ from: '2024-12-01', to: '2024-12-31' });
   });
 
-  it('reads the chooser: the default is the 12 months to today', () => {
+  it('reads the chooser: the default is the 12 months to today; otherwise the period of the kind that includes the date', () => {
+    const date = (d: string, m: string, y: string) => ({ 'to-day': d, 'to-month': m, 'to-year': y });
     expect(parsePeriodForm({}, '2026-06-01')).toEqual({ choice: { kind: 'rolling', to: '2026-06-01' }, errors: [] });
-    expect(parsePeriodForm({ period: 'fy', fyYear: '2025' }, '2026-06-01').choice).toEqual({ kind: 'fy', year: 2025 });
-    expect(parsePeriodForm({ period: 'rolling', 'rollingTo-day': '29', 'rollingTo-month': '2', 'rollingTo-year': '2024' }, '2026-06-01').choice)
-      .toEqual({ kind: 'rolling', to: '2024-02-29' });
-    expect(parsePeriodForm({ period: 'quarter', quarterYear: '2025', quarter: '2' }, '2026-06-01').choice).toEqual({ kind: 'quarter', year: 2025, quarter: 2 });
-    expect(parsePeriodForm({ period: 'month', 'month-month': '5', 'month-year': '2026' }, '2026-06-01').choice).toEqual({ kind: 'month', year: 2026, month: 5 });
+    expect(parsePeriodForm({ period: 'rolling', ...date('29', '2', '2024') }, '2026-06-01').choice).toEqual({ kind: 'rolling', to: '2024-02-29' });
+    expect(parsePeriodForm({ period: 'fy', ...date('31', '3', '2026') }, '2026-06-01').choice).toEqual({ kind: 'fy', year: 2025 });
+    expect(parsePeriodForm({ period: 'fy', ...date('1', '4', '2026') }, '2026-06-01').choice).toEqual({ kind: 'fy', year: 2026 });
+    expect(parsePeriodForm({ period: 'quarter', ...date('15', '2', '2026') }, '2026-06-01').choice).toEqual({ kind: 'quarter', year: 2025, quarter: 4 });
+    expect(parsePeriodForm({ period: 'quarter', ...date('30', '9', '2025') }, '2026-06-01').choice).toEqual({ kind: 'quarter', year: 2025, quarter: 2 });
+    expect(parsePeriodForm({ period: 'month', ...date('31', '12', '2025') }, '2026-06-01').choice).toEqual({ kind: 'month', year: 2025, month: 12 });
+    expect(parsePeriodForm({ period: 'month', to: '2024-02-10' }, '2026-06-01').choice).toEqual({ kind: 'month', year: 2024, month: 2 });
   });
 
-  it('names what is wrong with the chooser, field by field', () => {
+  it('names what is wrong with the chooser', () => {
     const err = (q: Record<string, string>) => parsePeriodForm(q, '2026-06-01').errors;
-    expect(err({ period: 'nonsense' })).toEqual([{ field: 'period', message: 'Select the period to show' }]);
-    expect(err({ period: 'fy' })).toEqual([{ field: 'fyYear', message: 'Enter the year the financial year starts in' }]);
-    expect(err({ period: 'fy', fyYear: '25' })[0]!.field).toBe('fyYear');
-    expect(err({ period: 'rolling' })).toEqual([{ field: 'rollingTo', message: 'Enter the date the 12 months run to' }]);
-    expect(err({ period: 'rolling', 'rollingTo-day': '29', 'rollingTo-month': '2', 'rollingTo-year': '2025' }))
-      .toEqual([{ field: 'rollingTo', message: 'The date the 12 months run to must be a real date' }]);
-    expect(err({ period: 'rolling', 'rollingTo-day': '2', 'rollingTo-month': '6', 'rollingTo-year': '2026' })[0]!.message).toContain('today or in the past');
-    expect(err({ period: 'rolling', 'rollingTo-day': '2', 'rollingTo-year': '2026' })[0]!.message).toContain('must include a month');
-    expect(err({ period: 'quarter' }).map((e) => e.field)).toEqual(['quarterYear', 'quarter']);
-    expect(err({ period: 'month', 'month-month': '13', 'month-year': '2025' })[0]!.field).toBe('month');
+    expect(err({ period: 'nonsense', to: '2025-01-01' })).toEqual([{ field: 'period', message: 'Select the kind of period to show' }]);
+    expect(err({ period: 'fy' })).toEqual([{ field: 'to', message: 'Enter a date in the period' }]);
+    expect(err({ period: 'rolling', 'to-day': '29', 'to-month': '2', 'to-year': '2025' })).toEqual([{ field: 'to', message: 'The date must be a real date, like 31 3 2026' }]);
+    expect(err({ period: 'rolling', 'to-day': '2', 'to-month': '6', 'to-year': '2026' })[0]!.message).toBe('The date must be today or in the past');
+    expect(err({ period: 'rolling', 'to-day': '2', 'to-year': '2026' })[0]!.message).toBe('The date must include a month');
+    expect(err({ period: 'month', 'to-day': '1', 'to-month': '1', 'to-year': '1999' })[0]!.message).toBe('The date must be after 1 January 2000');
+    expect(err({ period: 'month', to: '2025-13-01' })[0]!.field).toBe('to');
   });
 
   it('names a choice in a query string the chooser reads back, with its dates', () => {

@@ -82,76 +82,53 @@ export function previousOf(choice: PeriodChoice): PeriodChoice {
 /** The financial year a date falls in, named by the calendar year it starts in. */
 export const financialYearOf = (date: string) => { const [y, m] = parts(date); return m >= 4 ? y : y - 1; };
 
-/** The query string that names a choice: the scorecard's own form fields, plus from and to for pages that only need the dates. */
+/** The period of a kind that a date falls in: the financial year, financial-year quarter or month including it, or the 12 months to it. */
+export function choiceIncluding(kind: PeriodChoice['kind'], date: string): PeriodChoice {
+  const [y, m] = parts(date);
+  switch (kind) {
+    case 'fy': return { kind, year: financialYearOf(date) };
+    case 'quarter': return { kind, year: financialYearOf(date), quarter: (m >= 4 ? Math.floor((m - 4) / 3) + 1 : 4) as 1 | 2 | 3 | 4 };
+    case 'month': return { kind, year: y, month: m };
+    case 'rolling': return { kind, to: date };
+  }
+}
+
+/**
+ * The query string that names a choice: its kind and last day (`period=fy&to=2026-03-31`), which the
+ * chooser and the trend page both read, and its first day for pages that only need the dates.
+ */
 export function periodQuery(choice: PeriodChoice): string {
   const p = periodOf(choice);
-  const q = new URLSearchParams({ period: choice.kind });
-  if (choice.kind === 'fy') q.set('fyYear', String(choice.year));
-  if (choice.kind === 'rolling') {
-    const [y, m, d] = parts(choice.to);
-    q.set('rollingTo-day', String(d)); q.set('rollingTo-month', String(m)); q.set('rollingTo-year', String(y));
-  }
-  if (choice.kind === 'quarter') { q.set('quarterYear', String(choice.year)); q.set('quarter', String(choice.quarter)); }
-  if (choice.kind === 'month') { q.set('month-month', String(choice.month)); q.set('month-year', String(choice.year)); }
-  q.set('from', p.from); q.set('to', p.to);
-  return q.toString();
+  return new URLSearchParams({ period: choice.kind, from: p.from, to: p.to }).toString();
 }
 
 export type PeriodForm = Record<string, string | undefined>;
 export type PeriodParse = { choice: PeriodChoice; errors: [] } | { choice: null; errors: { field: string; message: string }[] };
 
-const wholeYear = (raw: string | undefined, thisYear: number) => {
-  const s = raw?.trim() ?? '';
-  if (!/^\d{4}$/.test(s)) return null;
-  const y = Number(s);
-  return y >= 2000 && y <= thisYear ? y : null;
-};
+const KINDS: readonly PeriodChoice['kind'][] = ['rolling', 'fy', 'quarter', 'month'];
 
 /**
- * Reads the chooser's fields (a GET form). With no `period` at all it is the default: the 12 months to
- * today. Messages follow the GOV.UK date input pattern and name the field to correct.
+ * Reads the chooser (a GET form): the kind of period, and a date in it given as day, month and year,
+ * or as `to` (YYYY-MM-DD) from a link. With nothing at all it is the 12 months to today. Messages
+ * follow the GOV.UK date input pattern.
  */
 export function parsePeriodForm(q: PeriodForm, today: string): PeriodParse {
-  const thisYear = parts(today)[0];
   const fail = (field: string, message: string): PeriodParse => ({ choice: null, errors: [{ field, message }] });
-  const kind = q.period?.trim();
-  if (!kind) return { choice: { kind: 'rolling', to: today }, errors: [] };
-  switch (kind) {
-    case 'fy': {
-      if (!q.fyYear?.trim()) return fail('fyYear', 'Enter the year the financial year starts in');
-      const year = wholeYear(q.fyYear, thisYear);
-      return year === null ? fail('fyYear', `The year must be a 4-digit year from 2000 to ${thisYear}, like ${thisYear - 1}`) : { choice: { kind, year }, errors: [] };
-    }
-    case 'rolling': {
-      const [d, m, y] = ['rollingTo-day', 'rollingTo-month', 'rollingTo-year'].map((k) => q[k]?.trim() ?? '');
-      if (!d && !m && !y) return fail('rollingTo', 'Enter the date the 12 months run to');
-      if (!d || !m || !y) return fail('rollingTo', `The date the 12 months run to must include a ${!d ? 'day' : !m ? 'month' : 'year'}`);
-      const date = /^\d+$/.test(d + m + y) && y.length === 4 ? realDate(Number(y), Number(m), Number(d)) : null;
-      if (!date) return fail('rollingTo', 'The date the 12 months run to must be a real date');
-      if (date > today) return fail('rollingTo', 'The date the 12 months run to must be today or in the past');
-      if (Number(y) < 2000) return fail('rollingTo', 'The date the 12 months run to must be after 1 January 2000');
-      return { choice: { kind, to: date }, errors: [] };
-    }
-    case 'quarter': {
-      const errors: { field: string; message: string }[] = [];
-      const year = wholeYear(q.quarterYear, thisYear);
-      if (year === null) errors.push({ field: 'quarterYear', message: q.quarterYear?.trim() ? `The year must be a 4-digit year from 2000 to ${thisYear}` : 'Enter the year the financial year starts in' });
-      const quarter = Number(q.quarter);
-      if (![1, 2, 3, 4].includes(quarter)) errors.push({ field: 'quarter', message: 'Select the quarter' });
-      return errors.length ? { choice: null, errors } : { choice: { kind, year: year!, quarter: quarter as 1 | 2 | 3 | 4 }, errors: [] };
-    }
-    case 'month': {
-      const m = q['month-month']?.trim() ?? '';
-      const y = q['month-year']?.trim() ?? '';
-      if (!m && !y) return fail('month', 'Enter the month and year');
-      if (!m || !y) return fail('month', `The month must include a ${!m ? 'month' : 'year'}`);
-      const month = /^\d{1,2}$/.test(m) ? Number(m) : 0;
-      const year = wholeYear(y, thisYear);
-      if (month < 1 || month > 12 || year === null) return fail('month', 'The month must be a real month, like 6 2025');
-      if (iso(year, month, 1) > today) return fail('month', 'The month must be this month or in the past');
-      return { choice: { kind, year, month }, errors: [] };
-    }
-    default:
-      return fail('period', 'Select the period to show');
+  const kind = q.period?.trim() ?? '';
+  const [d, m, y] = ['to-day', 'to-month', 'to-year'].map((k) => q[k]?.trim() ?? '');
+  if (!kind && !q.to && !d && !m && !y) return { choice: { kind: 'rolling', to: today }, errors: [] };
+  if (!KINDS.includes(kind as PeriodChoice['kind'])) return fail('period', 'Select the kind of period to show');
+  let date: string | null;
+  if (q.to?.trim()) {
+    const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(q.to.trim());
+    date = iso ? realDate(Number(iso[1]), Number(iso[2]), Number(iso[3])) : null;
+  } else {
+    if (!d && !m && !y) return fail('to', 'Enter a date in the period');
+    if (!d || !m || !y) return fail('to', `The date must include a ${!d ? 'day' : !m ? 'month' : 'year'}`);
+    date = /^\d{1,2}$/.test(d) && /^\d{1,2}$/.test(m) && /^\d{4}$/.test(y) ? realDate(Number(y), Number(m), Number(d)) : null;
   }
+  if (!date) return fail('to', 'The date must be a real date, like 31 3 2026');
+  if (date > today) return fail('to', 'The date must be today or in the past');
+  if (date < '2000-01-01') return fail('to', 'The date must be after 1 January 2000');
+  return { choice: choiceIncluding(kind as PeriodChoice['kind'], date), errors: [] };
 }

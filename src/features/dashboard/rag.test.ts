@@ -54,9 +54,9 @@ describe('RAG rating', () => {
 
 describe('RAG rule form', () => {
   it('reads a target rule, a direction rule, no rating, and a neighbours’ figure', () => {
-    expect(parseRuleForm({ method: 'target', target: '85%', tolerance: '5', targetPolarity: 'higher', neighbour: '83.1' }))
+    expect(parseRuleForm({ method: 'target', target: '85%', tolerance: '5', polarity: 'higher', neighbour: '83.1' }))
       .toEqual({ rule: { method: 'target', target: 85, tolerance: 5, polarity: 'higher' }, neighbour: 83.1, errors: [] });
-    expect(parseRuleForm({ method: 'direction', directionPolarity: 'lower', neighbour: '' }))
+    expect(parseRuleForm({ method: 'direction', polarity: 'lower', neighbour: '' }))
       .toEqual({ rule: { method: 'direction', polarity: 'lower' }, neighbour: null, errors: [] });
     expect(parseRuleForm({ method: 'none' }).rule).toEqual({ method: 'none' });
   });
@@ -66,8 +66,8 @@ describe('RAG rule form', () => {
     expect(parseRuleForm({ method: 'target', target: 'lots', tolerance: '-1' }).errors).toEqual([
       { field: 'target', message: 'The target must be a number, like 85' },
       { field: 'tolerance', message: 'The tolerance must be 0 or more, like 5' },
-      { field: 'targetPolarity', message: 'Select whether higher or lower is better' },
+      { field: 'polarity', message: 'Select whether higher or lower is better' },
     ]);
-    expect(parseRuleForm({ method: 'direction', directionPolarity: 'higher', neighbour: 'n/a' }).errors[0]!.field).toBe('neighbour');
+    expect(parseRuleForm({ method: 'direction', polarity: 'higher', neighbour: 'n/a' }).errors[0]!.field).toBe('neighbour');
   });
 });

@@ -88,9 +88,9 @@ export function parseRuleForm(form: RuleForm): RuleParse {
   if (method === 'target') {
     const target = num('target', 'Enter the target', 'The target must be a number, like 85');
     const tolerance = num('tolerance', 'Enter the tolerance', 'The tolerance must be 0 or more, like 5', true);
-    rule = { method, target, tolerance, polarity: polarity('targetPolarity') };
+    rule = { method, target, tolerance, polarity: polarity('polarity') };
   } else if (method === 'direction') {
-    rule = { method, polarity: polarity('directionPolarity') };
+    rule = { method, polarity: polarity('polarity') };
   } else if (method !== 'none') {
     errors.push({ field: 'method', message: 'Select how this indicator is rated' });
   }
