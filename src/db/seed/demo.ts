@@ -2,6 +2,7 @@ import { seedReturns } from './returns';
 import { sql } from 'kysely';
 import type { Db } from '../create-db';
 import { addAgency } from '../../features/agencies/agencies.service';
+import { saveSetting } from '../../features/dashboard/rag-rules.repository';
 import { addPartnership, setChildPopulation } from '../../features/partnerships/partnerships.service';
 import { addUser } from '../../features/users/users.service';
 import type { Role } from '../../platform/permissions';
@@ -74,6 +75,11 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
   await seedAllocations(db, main.id, { password: DEMO_PASSWORD, totpSecret: DEMO_TOTP_SECRET });
   await seedChildren(db, second.id, SECOND_LA_CODE, Math.ceil(count / 4), 2, today);
   await seedReturns(db, { partnershipId: main.id, laCode: DEMO_LA_CODE, today, analyst: 'analyst@northmere.gov.uk' });
+  // Statistical neighbours' figures for the scorecard's rates, which Beacon does not rate by default.
+  // Illustrative only: Northmere and its neighbours are invented.
+  for (const [code, value] of [['referrals_rate_per_10k', 480.2], ['cin_open_rate_per_10k', 341.5], ['cp_plans_open_rate_per_10k', 42.8], ['cla_open_rate_per_10k', 71.3]] as const) {
+    await saveSetting(db, main.id, code, { method: 'none' }, value, 'business.manager@northmere.gov.uk');
+  }
   await seedPartnerData(db, { partnershipId: main.id, today, uploadedBy: 'business.manager@northmere.gov.uk' });
 
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };

@@ -10,7 +10,7 @@ import { INDICATOR_LABELS, formatChange, formatValue } from './labels';
 import { parsePeriodForm, periodOf, periodQuery, type PeriodChoice, type PeriodForm } from './periods';
 import { RAG_TAGS, defaultRule, parseRuleForm, type RuleForm } from './rag';
 import { saveSetting, settingsOf } from './rag-rules.repository';
-import { buildScorecard, describeRule, sparkline } from './scorecard';
+import { buildScorecard, cachedFigures, describeRule, sparkline } from './scorecard';
 
 /**
  * The partnership's performance scorecard (everyone with dashboard.view), its exports, and the page
@@ -18,10 +18,13 @@ import { buildScorecard, describeRule, sparkline } from './scorecard';
  */
 
 const PERIOD_IDS = { to: 'to-day' };
+/** How old the page's figures may be: see cachedFigures. Exports are always worked out afresh. */
+const PAGE_FIGURES_TTL_MS = 60_000;
 
 export async function dashboardRoutes(app: FastifyInstance, { db, now }: AppDeps) {
   const pid = (req: FastifyRequest) => req.partnership!.partnershipId;
   const today = () => now().toISOString().slice(0, 10);
+  const pageFigures = cachedFigures(PAGE_FIGURES_TTL_MS);
 
   /** The chooser again, with what to correct. */
   const chooserWithErrors = (reply: FastifyReply, form: PeriodForm, errors: { field: string; message: string }[]) =>
@@ -32,7 +35,7 @@ export async function dashboardRoutes(app: FastifyInstance, { db, now }: AppDeps
   app.get('/dashboard', { config: { access: 'dashboard.view' } }, async (req, reply) => {
     const { choice, errors } = parsePeriodForm(req.query as PeriodForm, today());
     if (!choice) return chooserWithErrors(reply, req.query as PeriodForm, errors);
-    const card = await buildScorecard(db, pid(req), choice);
+    const card = await buildScorecard(db, pid(req), choice, { figures: pageFigures });
     const query = periodQuery(choice);
     const rows = card.rows.map((r) => ({
       ...r,

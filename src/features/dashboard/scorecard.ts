@@ -1,5 +1,5 @@
 import type { Db } from '../../db/create-db';
-import { INDICATOR_CODES, type IndicatorCode, type IndicatorKind, type IndicatorValue, type IndicatorValues } from '../indicators/indicator-codes';
+import { INDICATOR_CODES, type IndicatorCode, type IndicatorKind, type IndicatorValue, type IndicatorValues, type Period } from '../indicators/indicator-codes';
 import { computeIndicators, trendAll, type TrendPoint } from '../indicators/indicators.service';
 import { ENGLAND, type Comparator } from './comparators';
 import { INDICATOR_LABELS, formatValue } from './labels';
@@ -35,13 +35,46 @@ export type Scorecard = { period: LabelledPeriod; previousPeriod: LabelledPeriod
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-export async function buildScorecard(db: Db, partnershipId: number, choice: PeriodChoice, opts: { trend?: boolean } = {}): Promise<Scorecard> {
-  const period = periodOf(choice);
-  const previousPeriod = periodOf(previousOf(choice));
-  const [current, previous, trend, settings] = await Promise.all([
+/** The computed figures behind a scorecard: the two periods' values and, for the page, each indicator's months. */
+export type Figures = { current: IndicatorValues; previous: IndicatorValues; trend: Record<IndicatorCode, TrendPoint[]> | null };
+export type FiguresSource = (db: Db, partnershipId: number, period: Period, previousPeriod: Period, withTrend: boolean) => Promise<Figures>;
+
+export const computeFigures: FiguresSource = async (db, partnershipId, period, previousPeriod, withTrend) => {
+  const [current, previous, trend] = await Promise.all([
     computeIndicators(db, { partnershipId, from: period.from, to: period.to }),
     computeIndicators(db, { partnershipId, from: previousPeriod.from, to: previousPeriod.to }),
-    opts.trend === false ? null : trendAll(db, { partnershipId, months: SPARKLINE_MONTHS, to: period.to }),
+    withTrend ? trendAll(db, { partnershipId, months: SPARKLINE_MONTHS, to: period.to }) : null,
+  ]);
+  return { current, previous, trend };
+};
+
+/**
+ * Figures kept for a short while, and one computation shared by requests that arrive together: the same
+ * scorecard is read by many people at once (a partnership board, a morning's first look), and working
+ * out 26 indicators over 24 months each time is the page's whole cost. Figures may be up to `ttlMs` old;
+ * ratings and comparators are always read fresh.
+ */
+export function cachedFigures(ttlMs: number, maxEntries = 200, source: FiguresSource = computeFigures): FiguresSource {
+  const cache = new Map<string, { at: number; figures: Promise<Figures> }>();
+  return (db, partnershipId, period, previousPeriod, withTrend) => {
+    const key = `${partnershipId}|${period.from}|${period.to}|${previousPeriod.from}|${withTrend}`;
+    const hit = cache.get(key);
+    if (hit && performance.now() - hit.at < ttlMs) return hit.figures;
+    const figures = source(db, partnershipId, period, previousPeriod, withTrend);
+    cache.delete(key);
+    cache.set(key, { at: performance.now(), figures });
+    // A failed computation is not kept.
+    figures.catch(() => { if (cache.get(key)?.figures === figures) cache.delete(key); });
+    if (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
+    return figures;
+  };
+}
+
+export async function buildScorecard(db: Db, partnershipId: number, choice: PeriodChoice, opts: { trend?: boolean; figures?: FiguresSource } = {}): Promise<Scorecard> {
+  const period = periodOf(choice);
+  const previousPeriod = periodOf(previousOf(choice));
+  const [{ current, previous, trend }, settings] = await Promise.all([
+    (opts.figures ?? computeFigures)(db, partnershipId, period, previousPeriod, opts.trend !== false),
     settingsOf(db, partnershipId, INDICATOR_CODES),
   ]);
   return { period, previousPeriod, rows: INDICATOR_CODES.map((code) => rowOf(code, current, previous, trend, settings[code])) };
@@ -91,8 +124,8 @@ export function sparkline(label: string, trend: { month: string; value: number |
   const first = trend.find((p) => p.value !== null);
   const last = [...trend].reverse().find((p) => p.value !== null);
   const aria = first && last
-    ? `${label}, ${SPARKLINE_MONTHS} months: ${formatValue(first.value, kind)} in ${monthName(first.month)}, ${formatValue(last.value, kind)} in ${monthName(last.month)}`
-    : `${label}: no values in the last ${SPARKLINE_MONTHS} months`;
+    ? `${label}, ${trend.length} months: ${formatValue(first.value, kind)} in ${monthName(first.month)}, ${formatValue(last.value, kind)} in ${monthName(last.month)}`
+    : `${label}: no values in the last ${trend.length} months`;
   const min = Math.min(...known);
   const max = Math.max(...known);
   const x = (i: number) => PAD + (trend.length > 1 ? (i * (W - 2 * PAD)) / (trend.length - 1) : (W - 2 * PAD) / 2);
