@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/create-db';
 import { createTestApp, signIn, type Client, type TestApp } from '../../testing/test-app';
 import { dialects } from '../../testing/test-db';
+import { loadPartnerData } from '../partner-data/partner-data.repository';
 
 /**
  * The scorecard over seeded records of partnership A for the financial year 2025 to 2026 and the year
@@ -105,6 +106,23 @@ describe.each(dialects())('the performance scorecard (%s)', (dialect) => {
     // Aggregates only: no child is named or linked.
     expect(res.body).not.toContain('/children/');
     expect(res.body).not.toContain('Testchild');
+  });
+
+  it('says each indicator in words, and shows the partners’ latest figures for the period beside them', async () => {
+    const before = await manager.get(`/dashboard?${FY}`);
+    expect(before.body).toContain('No partner agency has supplied figures');
+    expect(before.body).toMatch(/rose to 8 in this period compared with 6 in the period before/i);
+    await loadPartnerData(t.db, {
+      partnershipId: t.fixture.a.id, agencyId: t.fixture.a.agencyId, periodEnd: '2026-03-31', fileName: 'police.csv', fileHash: 'x',
+      uploadedBy: 'analyst@a.test', uploadedAt: new Date(), tables: [{ table: 'Missing Children', rows: [{ measure: 'Number of Missing Children Reports', current: 370, previous: 389 }] }],
+    });
+    const res = await manager.get(`/dashboard?${FY}`);
+    const partners = res.body.slice(res.body.indexOf('id="partners"'));
+    expect(partners).toContain('Missing Children');
+    expect(partners).toMatch(/Number of Missing Children Reports<\/th>\s*<td[^>]*>370<\/td>\s*<td[^>]*>389<\/td>\s*<td[^>]*>-19<\/td>\s*<td[^>]*>-4.9%<\/td>/);
+    // Partnership B's scorecard holds none of A's partner figures.
+    const other = await signIn(t, 'business_manager@b.test');
+    expect((await other.get(`/dashboard?${FY}`)).body).not.toContain('Number of Missing Children Reports');
   });
 
   it('asks again for a period it cannot read, naming the field', async () => {
