@@ -8,6 +8,7 @@ import { PartnerDataInvalid, PartnerDataUnreadable, formatCsvError, templateCsv 
 import { listSets, setOf } from './partner-data.repository';
 import { importPartnerCsv, periodEndProblem } from './partner-data.service';
 import { partnerMeasureSentence } from './narrative';
+import { checkMultipartCsrf } from '../../platform/multipart';
 
 /**
  * Partner data in the browser: the sets loaded, an agency's CSV uploaded for a period end (with a
@@ -44,7 +45,7 @@ export async function partnerDataRoutes(app: FastifyInstance, { db, now }: AppDe
 
   // A multipart body is read as a stream: the CSRF token (the form's first field) is checked before the file is read.
   app.post('/partner-data/upload', { config: { access, csrf: false } }, async (req, reply) => {
-    if (!req.isMultipart()) await checkCsrf(app, req, reply, (req.body as { _csrf?: string } | undefined)?._csrf ?? '');
+    if (!req.isMultipart()) await checkMultipartCsrf(app, req, reply, (req.body as { _csrf?: string } | undefined)?._csrf ?? '');
     if (!req.isMultipart()) return uploadForm(req, reply, {}, [{ field: 'file', message: 'Select the CSV file' }]);
     const fields: Record<string, string> = {};
     let file: { name: string; bytes: Buffer } | null = null;
@@ -52,10 +53,10 @@ export async function partnerDataRoutes(app: FastifyInstance, { db, now }: AppDe
     for await (const part of req.parts({ limits: { fileSize: MAX_UPLOAD, files: 1, fields: 10, fieldSize: 1000 } })) {
       if (part.type === 'field') {
         fields[part.fieldname] = String(part.value);
-        if (part.fieldname === '_csrf') await checkCsrf(app, req, reply, fields._csrf!);
+        if (part.fieldname === '_csrf') await checkMultipartCsrf(app, req, reply, fields._csrf!);
         continue;
       }
-      if (fields._csrf === undefined) await checkCsrf(app, req, reply, '');
+      if (fields._csrf === undefined) await checkMultipartCsrf(app, req, reply, '');
       if (!part.filename) { part.file.resume(); continue; }
       try {
         file = { name: part.filename.split(/[\\/]/).pop()!, bytes: await part.toBuffer() };
@@ -64,7 +65,7 @@ export async function partnerDataRoutes(app: FastifyInstance, { db, now }: AppDe
         tooLarge = true;
       }
     }
-    if (fields._csrf === undefined) await checkCsrf(app, req, reply, '');
+    if (fields._csrf === undefined) await checkMultipartCsrf(app, req, reply, '');
 
     const today = now().toISOString().slice(0, 10);
     const agencies = await listAgencies(db, pid(req));
@@ -104,10 +105,6 @@ export async function partnerDataRoutes(app: FastifyInstance, { db, now }: AppDe
   });
 }
 
-async function checkCsrf(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, token: string) {
-  (req as { body: unknown }).body = { _csrf: token };
-  await new Promise<void>((resolve, reject) => app.csrfProtection(req, reply, (err?: Error) => (err ? reject(err) : resolve())));
-}
 
 /** The GOV.UK date input's three boxes as an ISO date; null when empty; 'invalid' when they make no date. */
 function dateOf(fields: Record<string, string>): string | null {

@@ -15,6 +15,7 @@ import { createCinImporter } from './cin-census.import';
 import { runImport, type ImportKind, type ReturnFile, type ReturnImporter } from './import-run';
 import { importRunOf, issuesByRule, issuesCsv, issuesOfRun, issuesPage, listImportRuns } from './returns.repository';
 import { create903Importer } from './ssda903.import';
+import { checkMultipartCsrf } from '../../platform/multipart';
 
 /**
  * The data analyst's returns pages: upload a return, watch it being checked and loaded, and read its
@@ -61,10 +62,10 @@ export async function returnsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
       for await (const part of req.parts()) {
         if (part.type === 'field') {
           fields[part.fieldname] = String(part.value);
-          if (part.fieldname === '_csrf') await checkCsrf(app, req, reply, fields._csrf!);
+          if (part.fieldname === '_csrf') await checkMultipartCsrf(app, req, reply, fields._csrf!);
           continue;
         }
-        if (fields._csrf === undefined) await checkCsrf(app, req, reply, '');
+        if (fields._csrf === undefined) await checkMultipartCsrf(app, req, reply, '');
         if (!part.filename) { part.file.resume(); continue; }
         const target = path.join(dir, `${files.length}-${path.basename(part.filename)}`);
         await pipeline(part.file, fs.createWriteStream(target));
@@ -142,10 +143,6 @@ export async function returnsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
   }
 }
 
-async function checkCsrf(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, token: string) {
-  (req as { body: unknown }).body = { _csrf: token };
-  await new Promise<void>((resolve, reject) => app.csrfProtection(req, reply, (err?: Error) => (err ? reject(err) : resolve())));
-}
 
 function uploadProblems(fields: Record<string, string>, files: ReturnFile[]): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
