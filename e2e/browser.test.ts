@@ -327,7 +327,7 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     expect(head).toContain('Eastholm Safeguarding Children Partnership');
     expect(head).toContain('Total');
     await expectAccessible(page, 'indicators across partnerships');
-  });
+  }, 120_000); // the same person as the test before: the sign-in may wait for the next authenticator code
 
   it('the business manager reads the partners’ tables and uploads the police’s figures, correcting the form and the file first', async () => {
     const { page } = await person();

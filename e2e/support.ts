@@ -65,6 +65,8 @@ export class Person {
   async close() { await this.context.close(); }
 }
 
+const lastCodeStep = new Map<string, number>();
+
 /** Signs in at /sign-in with the demo password and a fresh code from the demo authenticator, as a person would. */
 export async function signIn(page: Page, email: string, check?: { signIn?: () => Promise<void>; mfa?: () => Promise<void> }) {
   await page.goto('/sign-in');
@@ -74,7 +76,10 @@ export async function signIn(page: Page, email: string, check?: { signIn?: () =>
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL((url) => url.pathname === '/sign-in/mfa');
   await check?.mfa?.();
-  // Each code is accepted once per person, and each test signs a different person in.
+  // Each code is accepted once per person: a second sign-in of the same person waits for the next code.
+  const step = Math.floor(Date.now() / 30_000);
+  if (lastCodeStep.get(email) === step) await new Promise((r) => setTimeout(r, (step + 1) * 30_000 - Date.now() + 100));
+  lastCodeStep.set(email, Math.floor(Date.now() / 30_000));
   await page.locator('#code').fill(await generate({ secret: DEMO_TOTP_SECRET }));
   await page.getByRole('button', { name: 'Continue', exact: true }).click();
   await page.waitForURL((url) => url.pathname === '/');
