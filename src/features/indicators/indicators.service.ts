@@ -164,13 +164,18 @@ async function rowsOf(db: Db, query: RawBuilder<RawRow>): Promise<RawRow[]> {
   return (await query.execute(db)).rows;
 }
 
-const GROUPS: Group[] = [
-  {
-    produces: ['contacts'],
+/** The records of a table dated within each bucket: contacts, S47 enquiries, plans started. */
+function datedCount(produces: Raw, table: 'contact' | 's47_enquiry' | 'cp_plan', column: 'contact_date' | 'start_date'): Group {
+  return {
+    produces: [produces],
     run: (db, p, buckets) => rowsOf(db, sql<RawRow>`with ${bucketsCte(buckets)}
-      select b.i, x.contacts from b cross join lateral (
-        select count(*)::int as contacts from contact c where c.partnership_id = ${p} and c.contact_date between b.f and b.t) x`),
-  },
+      select b.i, x.n as ${sql.ref(produces)} from b cross join lateral (
+        select count(*)::int as n from ${sql.table(table)} t where t.partnership_id = ${p} and t.${sql.ref(column)} between b.f and b.t) x`),
+  };
+}
+
+const GROUPS: Group[] = [
+  datedCount('contacts', 'contact', 'contact_date'),
   {
     produces: ['referrals', 'referrals_nfa', 're_referrals'],
     // "12 months before" a date: date - 1 year, which PostgreSQL takes from 29 February to 28 February.
@@ -204,12 +209,7 @@ const GROUPS: Group[] = [
         from b left join a on a.d between b.f and b.t group by b.i`);
     },
   },
-  {
-    produces: ['s47_enquiries'],
-    run: (db, p, buckets) => rowsOf(db, sql<RawRow>`with ${bucketsCte(buckets)}
-      select b.i, x.s47_enquiries from b cross join lateral (
-        select count(*)::int as s47_enquiries from s47_enquiry s where s.partnership_id = ${p} and s.start_date between b.f and b.t) x`),
-  },
+  datedCount('s47_enquiries', 's47_enquiry', 'start_date'),
   {
     produces: ['icpcs', 'icpcs_linked', 'icpcs_within_15wd'],
     // One conference is one child on one date, whichever record holds it. Its S47 is the one it names,
@@ -229,12 +229,7 @@ const GROUPS: Group[] = [
         left join working_day ws on ws.day = k.s47_start
         left join working_day wc on wc.day = k.conference_date) x`),
   },
-  {
-    produces: ['cp_plans_started'],
-    run: (db, p, buckets) => rowsOf(db, sql<RawRow>`with ${bucketsCte(buckets)}
-      select b.i, x.cp_plans_started from b cross join lateral (
-        select count(*)::int as cp_plans_started from cp_plan c where c.partnership_id = ${p} and c.start_date between b.f and b.t) x`),
-  },
+  datedCount('cp_plans_started', 'cp_plan', 'start_date'),
   {
     produces: ['cla_started'],
     run: (db, p, buckets) => rowsOf(db, sql<RawRow>`with ${bucketsCte(buckets)}
