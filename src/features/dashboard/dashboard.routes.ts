@@ -11,9 +11,8 @@ import { parsePeriodForm, periodOf, periodQuery, type PeriodChoice, type PeriodF
 import { RAG_TAGS, defaultRule, parseRuleForm, type RuleForm } from './rag';
 import { saveSetting, settingsOf } from './rag-rules.repository';
 import { buildScorecard, cachedFigures, describeRule, sparkline } from './scorecard';
-import { partnerTables } from '../partner-data/partner-data.repository';
+import { latestPeriodEnd, partnerTables } from '../partner-data/partner-data.repository';
 import { indicatorSentence } from '../partner-data/narrative';
-import { sql } from 'kysely';
 
 /**
  * The partnership's performance scorecard (everyone with dashboard.view), its exports, and the page
@@ -28,13 +27,6 @@ export async function dashboardRoutes(app: FastifyInstance, { db, now }: AppDeps
   const pid = (req: FastifyRequest) => req.partnership!.partnershipId;
   const today = () => now().toISOString().slice(0, 10);
   const pageFigures = cachedFigures(PAGE_FIGURES_TTL_MS);
-
-  /** The latest period end, on or before the scorecard's, for which a partner has supplied figures. */
-  async function latestPartnerPeriod(partnershipId: number, to: string): Promise<string | null> {
-    const row = await db.selectFrom('partner_data_set').select(sql<string>`max(period_end)`.as('end'))
-      .where('partnership_id', '=', partnershipId).where('period_end', '<=', to).executeTakeFirst();
-    return row?.end ?? null;
-  }
 
   /** The chooser again, with what to correct. */
   const chooserWithErrors = (reply: FastifyReply, form: PeriodForm, errors: { field: string; message: string }[]) =>
@@ -62,7 +54,7 @@ export async function dashboardRoutes(app: FastifyInstance, { db, now }: AppDeps
     // In words, as the annual report says them; and the partners' latest figures for the period beside the LA's.
     const periodText = { current: 'in this period', previous: 'in the period before' };
     const sentences = card.rows.map((r) => indicatorSentence(r.label, r.current.value, r.previous.value, { periodText, kind: r.kind }));
-    const partnerEnd = await latestPartnerPeriod(pid(req), card.period.to);
+    const partnerEnd = await latestPeriodEnd(db, pid(req), card.period.to);
     return reply.view('dashboard/views/scorecard.njk', {
       title: 'Performance scorecard', form: formOf(choice), scorecard: { ...card, rows }, query, thisYear: Number(today().slice(0, 4)),
       canConfigure: req.scopes.has('dashboard.configure'), sentences,

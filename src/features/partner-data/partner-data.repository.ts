@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/create-db';
 import { listAgencies, type Agency } from '../agencies/agencies.service';
 import { compare, type ComparedRow, type PartnerTable } from './comparison';
@@ -73,6 +74,13 @@ export async function partnerTables(db: Db, partnershipId: number, periodEnd: st
   const sets = await q.orderBy('a.name').execute();
   const tables = await tablesOf(db, partnershipId, sets.map((s) => s.id));
   return sets.map((s) => ({ agency: s.agency, period_end: s.period_end, tables: tables.get(s.id) ?? [] }));
+}
+
+/** The latest period end, on or before `onOrBefore`, for which any agency has supplied figures. */
+export async function latestPeriodEnd(db: Db, partnershipId: number, onOrBefore: string): Promise<string | null> {
+  const row = await db.selectFrom('partner_data_set').select(sql<string | null>`max(period_end)`.as('end'))
+    .where('partnership_id', '=', partnershipId).where('period_end', '<=', onOrBefore).executeTakeFirst();
+  return row?.end ?? null;
 }
 
 /** The rows of sets, grouped into tables in the order the file gave them. */

@@ -8,7 +8,7 @@ import { PartnerDataInvalid, PartnerDataUnreadable, formatCsvError, templateCsv 
 import { listSets, setOf } from './partner-data.repository';
 import { importPartnerCsv, periodEndProblem } from './partner-data.service';
 import { partnerMeasureSentence } from './narrative';
-import { checkMultipartCsrf } from '../../platform/multipart';
+import { readMultipartForm } from '../../platform/multipart';
 
 /**
  * Partner data in the browser: the sets loaded, an agency's CSV uploaded for a period end (with a
@@ -45,27 +45,18 @@ export async function partnerDataRoutes(app: FastifyInstance, { db, now }: AppDe
 
   // A multipart body is read as a stream: the CSRF token (the form's first field) is checked before the file is read.
   app.post('/partner-data/upload', { config: { access, csrf: false } }, async (req, reply) => {
-    if (!req.isMultipart()) await checkMultipartCsrf(app, req, reply, (req.body as { _csrf?: string } | undefined)?._csrf ?? '');
-    if (!req.isMultipart()) return uploadForm(req, reply, {}, [{ field: 'file', message: 'Select the CSV file' }]);
-    const fields: Record<string, string> = {};
-    let file: { name: string; bytes: Buffer } | null = null;
+    // Set by the file handler below, which TypeScript cannot follow: hence the cast.
+    let file = null as { name: string; bytes: Buffer } | null;
     let tooLarge = false;
-    for await (const part of req.parts({ limits: { fileSize: MAX_UPLOAD, files: 1, fields: 10, fieldSize: 1000 } })) {
-      if (part.type === 'field') {
-        fields[part.fieldname] = String(part.value);
-        if (part.fieldname === '_csrf') await checkMultipartCsrf(app, req, reply, fields._csrf!);
-        continue;
-      }
-      if (fields._csrf === undefined) await checkMultipartCsrf(app, req, reply, '');
-      if (!part.filename) { part.file.resume(); continue; }
+    const fields = await readMultipartForm(app, req, reply, async (part) => {
       try {
         file = { name: part.filename.split(/[\\/]/).pop()!, bytes: await part.toBuffer() };
       } catch (err) {
         if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
         tooLarge = true;
       }
-    }
-    if (fields._csrf === undefined) await checkMultipartCsrf(app, req, reply, '');
+    }, { fileSize: MAX_UPLOAD, files: 1, fields: 10, fieldSize: 1000 });
+    if (!fields) return uploadForm(req, reply, {}, [{ field: 'file', message: 'Select the CSV file' }]);
 
     const today = now().toISOString().slice(0, 10);
     const agencies = await listAgencies(db, pid(req));

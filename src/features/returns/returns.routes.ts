@@ -15,7 +15,7 @@ import { createCinImporter } from './cin-census.import';
 import { runImport, type ImportKind, type ReturnFile, type ReturnImporter } from './import-run';
 import { importRunOf, issuesByRule, issuesCsv, issuesOfRun, issuesPage, listImportRuns } from './returns.repository';
 import { create903Importer } from './ssda903.import';
-import { checkMultipartCsrf } from '../../platform/multipart';
+import { readMultipartForm } from '../../platform/multipart';
 
 /**
  * The data analyst's returns pages: upload a return, watch it being checked and loaded, and read its
@@ -53,30 +53,25 @@ export async function returnsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
 
   // A multipart body is read as a stream: the CSRF token (the form's first field) is checked before any file is stored.
   app.post('/returns/import', { config: { access: 'return.import', csrf: false } }, async (req, reply) => {
-    if (!req.isMultipart()) return uploadForm(reply, {}, [{ field: 'files', message: 'Select the return’s file' }]);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beacon-upload-'));
     const cleanUp = () => fs.rmSync(dir, { recursive: true, force: true });
-    const fields: Record<string, string> = {};
     const files: ReturnFile[] = [];
+    let tooLarge = false;
+    let fields: Record<string, string> | null;
     try {
-      for await (const part of req.parts()) {
-        if (part.type === 'field') {
-          fields[part.fieldname] = String(part.value);
-          if (part.fieldname === '_csrf') await checkMultipartCsrf(app, req, reply, fields._csrf!);
-          continue;
-        }
-        if (fields._csrf === undefined) await checkMultipartCsrf(app, req, reply, '');
-        if (!part.filename) { part.file.resume(); continue; }
+      fields = await readMultipartForm(app, req, reply, async (part) => {
         const target = path.join(dir, `${files.length}-${path.basename(part.filename)}`);
         await pipeline(part.file, fs.createWriteStream(target));
-        if (part.file.truncated) { cleanUp(); return uploadForm(reply, fields, [{ field: 'files', message: `The file must be smaller than ${MAX_UPLOAD / 1024 / 1024} MB` }]); }
+        tooLarge ||= part.file.truncated;
         const size = fs.statSync(target).size;
         if (size > 0) files.push({ name: path.basename(part.filename), size, open: () => fs.createReadStream(target) });
-      }
+      });
     } catch (err) {
       cleanUp();
       throw err;
     }
+    if (!fields) { cleanUp(); return uploadForm(reply, {}, [{ field: 'files', message: 'Select the return’s file' }]); }
+    if (tooLarge) { cleanUp(); return uploadForm(reply, fields, [{ field: 'files', message: `The file must be smaller than ${MAX_UPLOAD / 1024 / 1024} MB` }]); }
 
     const problems = uploadProblems(fields, files);
     if (problems.length > 0) { cleanUp(); return uploadForm(reply, fields, problems); }
