@@ -3,6 +3,7 @@ import type { IndicatorCode, IndicatorKind } from '../indicators/indicator-codes
 import { RAG_TAGS } from './rag';
 import { describeRule, type Scorecard } from './scorecard';
 import { publishedFigures } from './publish';
+import { csvCell, neutralised } from '../../platform/spreadsheet-safe';
 
 /**
  * The scorecard as CSV and as an Excel workbook, one row an indicator. Exact figures for the
@@ -16,8 +17,6 @@ type Cell = string | number | null;
 const HEADER = ['Partnership', 'Indicator', 'Code', 'What it counts', 'Period from', 'Period to', 'This period', 'Previous period from', 'Previous period to',
   'Previous period', 'Change', 'Target', 'Rating', 'England', 'England year', 'England source', 'Statistical neighbours'];
 
-/** Text a spreadsheet would take for a formula (or DDE) gets a leading apostrophe and stays text. */
-export const neutralised = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
 
 function rowsOf(card: Scorecard, meta: ExportMeta): { cells: Cell[]; kind: IndicatorKind }[] {
   const shown = publishedFigures(card, meta.publish);
@@ -35,12 +34,6 @@ function rowsOf(card: Scorecard, meta: ExportMeta): { cells: Cell[]; kind: Indic
   });
 }
 
-function csvCell(value: Cell): string {
-  if (value === null) return '';
-  // Numbers are written as numbers: -4 is a number, not a formula.
-  const text = typeof value === 'number' ? String(value) : neutralised(value);
-  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 export function scorecardCsv(card: Scorecard, meta: ExportMeta): string {
   const lines = [HEADER, ...rowsOf(card, meta).map((r) => r.cells)].map((cells) => cells.map(csvCell).join(','));

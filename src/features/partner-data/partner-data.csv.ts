@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { PartnerTable } from './comparison';
+import { csvCell } from '../../platform/spreadsheet-safe';
 
 /**
  * A partner agency's CSV: `table,measure,current,previous`, one row a measure. Every row is checked and
@@ -122,11 +123,6 @@ export function templateCsv(): string {
     ['Missing Children (12 month rolling)', 'Number of Missing Children', '154', '137'],
     ['Missing Children (12 month rolling)', 'Number of Missing Children Reports', '370', '389'],
   ];
-  return rows.map((r) => r.map(safeCell).join(',')).join('\r\n') + '\r\n';
+  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
-/** A cell that could start a formula is made text; quotes and separators are quoted. */
-export function safeCell(value: string): string {
-  const s = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}

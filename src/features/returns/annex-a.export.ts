@@ -4,6 +4,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/create-db';
 import { codeList, collectionYearOf } from '../../domain/codes';
 import { ANNEX_A, type Column, type ListNo } from './annex-a.parser';
+import { neutralised } from '../../platform/spreadsheet-safe';
 
 /**
  * Ofsted's Annex A workbook for an inspection window: the eleven lists, their columns in Ofsted's order
@@ -58,8 +59,6 @@ const widthOf = (c: Column) => c.width ?? (c.kind === 'date' ? 14 : Math.min(36,
 
 // --- Cells ---------------------------------------------------------------------------------------
 
-/** Text that a spreadsheet would take for a formula (or DDE) gets a leading apostrophe, and stays text. */
-export const neutralised = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
 
 function cellOf(c: Column, v: unknown): ExcelJS.CellValue {
   if (v === null || v === undefined) return null;

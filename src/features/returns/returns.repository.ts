@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/create-db';
 import type { ReturnIssue } from './return-issue';
+import { csvCell } from '../../platform/spreadsheet-safe';
 
 /** Import runs and their findings, always within one partnership. */
 
@@ -48,10 +49,5 @@ const CSV_COLUMNS = ['rule', 'severity', 'child', 'location', 'message'] as cons
 
 /** The findings as CSV, safe to open in a spreadsheet: a cell that could start a formula is made text. */
 export function issuesCsv(issues: ReturnIssue[]): string {
-  const cell = (v: string | null) => {
-    let s = v ?? '';
-    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [CSV_COLUMNS.join(','), ...issues.map((i) => CSV_COLUMNS.map((c) => cell(i[c])).join(','))].join('\r\n') + '\r\n';
+  return [CSV_COLUMNS.join(','), ...issues.map((i) => CSV_COLUMNS.map((c) => csvCell(i[c])).join(','))].join('\r\n') + '\r\n';
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import type { Db } from '../../db/create-db';
 import { COLUMNS_903, TABLES_903, type Table903 } from './ssda903.parser';
+import { csvCell } from '../../platform/spreadsheet-safe';
 
 /**
  * Writes the SSDA903 tables for one partnership and collection year from the journey's records,
@@ -122,17 +123,6 @@ export async function export903(db: Db, input: { partnershipId: number; collecti
 /** YYYY-MM-DD as the 903's dd/mm/yyyy. */
 const date = (iso: string | null) => (iso === null ? null : `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`);
 
-/**
- * A CSV cell. A value a spreadsheet would run as a formula (starting =, +, -, @, or a tab or carriage
- * return that some spreadsheets skip before one) gets a leading apostrophe, which spreadsheets show as
- * text and the importer takes off again. A plain number such as -3 is no formula and is left alone.
- */
-export function csvCell(value: Cell): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text) && !/^[+-]?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
-  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 async function writeCsv(file: string, columns: readonly string[], rows: Cell[][]): Promise<number> {
   const out = fs.createWriteStream(file);

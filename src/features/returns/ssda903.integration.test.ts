@@ -8,7 +8,6 @@ import { createTestDb, dialects, type TestDb } from '../../testing/test-db';
 import { ReturnUnreadable, runImport, type ReturnFile } from './import-run';
 import { export903 } from './ssda903.export';
 import { create903Importer } from './ssda903.import';
-import { csvCell } from './ssda903.export';
 import { TABLES_903 } from './ssda903.parser';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -226,18 +225,5 @@ describe.each(dialects())('SSDA903 import and export (%s)', (dialect) => {
     expect(outcome.counts.cla_episode).toEqual({ created: 50_000, updated: 0, unchanged: 0 });
     expect(await count('cla_episode', p)).toBe(50_000);
     expect(await count('child', p)).toBe(children);
-  });
-});
-
-describe('csvCell', () => {
-  it('quotes what needs it and disarms formulas but not numbers', () => {
-    expect(csvCell('a,b')).toBe('"a,b"');
-    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-    expect(csvCell('=1+2')).toBe("'=1+2");
-    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(csvCell('+44 20')).toBe("'+44 20");
-    expect(csvCell('-3')).toBe('-3');
-    expect(csvCell('-')).toBe("'-");
-    expect(csvCell(null)).toBe('');
   });
 });
