@@ -273,12 +273,14 @@ const GROUPS: Group[] = [
     run: (db, p, buckets) => {
       const { minTo, maxTo } = span(buckets);
       return rowsOf(db, sql<RawRow>`with ${bucketsCte(buckets)},
-        e as materialized (select r.child_id, c.start_date as s, c.end_date as e,
+        -- A plan is a repeat when it says so, or when the child's first plan started before it: every
+        -- plan of the partnership is read once for that, rather than looking up each child's plans.
+        plans as (select r.child_id, c.start_date as s, c.end_date as e, c.previous_plans,
             coalesce(c.latest_category, c.initial_category) = 'NEG' as neglect,
-            (coalesce(c.previous_plans, 0) >= 1 or exists (select 1 from referral r2 join cp_plan c2 on c2.referral_id = r2.id
-              where r2.child_id = r.child_id and c2.start_date < c.start_date)) as repeat
-          from cp_plan c join referral r on r.id = c.referral_id
-          where c.partnership_id = ${p} and c.start_date <= ${maxTo}::date and (c.end_date is null or c.end_date > ${minTo}::date))
+            min(c.start_date) over (partition by r.child_id) as first_start
+          from cp_plan c join referral r on r.id = c.referral_id where c.partnership_id = ${p}),
+        e as materialized (select child_id, s, e, neglect, (coalesce(previous_plans, 0) >= 1 or first_start < s) as repeat
+          from plans where s <= ${maxTo}::date and (e is null or e > ${minTo}::date))
         select b.i, count(distinct e.child_id)::int as cp_plans_open,
                count(distinct e.child_id) filter (where e.neglect)::int as cp_plans_open_neglect,
                count(distinct e.child_id) filter (where e.repeat)::int as cp_plans_open_repeat
