@@ -253,6 +253,23 @@ describe.each(dialects())('indicators (%s)', (dialect) => {
     expect(rate[0]!.value).toEqual(expected.cin_open_rate_per_10k);
   });
 
+  it('counts a child once at each month end however their records overlap or adjoin', async () => {
+    const lone = (await t.db.insertInto('partnership').values({ la_code: '899', name: 'Overlaps' }).returning('id').executeTakeFirstOrThrow()).id;
+    await child(lone, 'Z');
+    // Overlapping, then adjoining (one closes the day the next opens), then a gap, then open.
+    await referral('z1', 'Z', '2024-01-05', { closure: '2024-02-20' }, lone);
+    await referral('z2', 'Z', '2024-01-20', { closure: '2024-03-10' }, lone);
+    await referral('z3', 'Z', '2024-03-10', { closure: '2024-04-15' }, lone);
+    await referral('z4', 'Z', '2024-05-02', {}, lone);
+    const at = (code: 'cin_open' | 'cla_open') => monthlyTrend(t.db, { partnershipId: lone, code, months: 6, to: '2024-06-30' });
+    expect((await at('cin_open')).map((m) => [m.month, m.value.value])).toEqual([
+      ['2024-01', 1], ['2024-02', 1], ['2024-03', 1], ['2024-04', 0], ['2024-05', 1], ['2024-06', 1]]);
+    for (const [start, end] of [['2024-01-10', '2024-03-01'], ['2024-02-01', null]] as const) {
+      await t.db.insertInto('cla_episode').values({ partnership_id: lone, child_id: kids.Z!, start_date: start, end_date: end, reason_new_episode: 'S', legal_status: 'C2' }).execute();
+    }
+    expect((await at('cla_open')).map((m) => m.value.value)).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
   it('gives every indicator\'s trend at once, each month as the indicators of that month', async () => {
     const all = await trendAll(t.db, { partnershipId: p, months: 13, to: TO });
     expect(Object.keys(all).sort()).toEqual([...INDICATOR_CODES].sort());
