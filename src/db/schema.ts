@@ -335,6 +335,22 @@ export interface RagRuleTable {
   updated_at: Timestamp;
 }
 
+/** A past month's raw indicator figures, kept with the version of the definitions that made them. */
+export interface IndicatorMonthTable {
+  partnership_id: number;
+  month: string;
+  version: string;
+  figures: ColumnType<Record<string, number>, string, string>;
+  computed_at: CreatedAt;
+}
+
+/** The earliest date a change to the counted records may have altered, noted by triggers. */
+export interface IndicatorStaleTable {
+  id: ColumnType<string, never, never>;
+  partnership_id: number;
+  since: string;
+}
+
 interface ChildRow extends JourneyRow { child_id: string }
 
 export interface ClaOutcomeTable extends ChildRow {
@@ -422,6 +438,8 @@ export interface Database {
   import_run: ImportRunTable;
   validation_issue: ValidationIssueTable;
   rag_rule: RagRuleTable;
+  indicator_month: IndicatorMonthTable;
+  indicator_stale: IndicatorStaleTable;
   partner_data_set: PartnerDataSetTable;
   partner_data_row: PartnerDataRowTable;
   cla_outcome: ClaOutcomeTable;

@@ -8,10 +8,12 @@
  * and join them to the bucket ends. Working days are differences of a running count kept in the
  * `working_day` table, filled from the bank holiday table the first time a database is used.
  */
+import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/create-db';
 import { CALENDAR_RANGE, isIsoDate, isWorkingDay } from '../../domain/calendar';
 import { childPopulationFor } from '../partnerships/partnerships.service';
+import { forgetAllMonths, pastMonths, type MonthFigures } from './month-cache';
 import {
   INDICATOR_CODES, type IndicatorCode, type IndicatorKind, type IndicatorValue, type IndicatorValues, type Period,
 } from './indicator-codes';
@@ -131,7 +133,9 @@ export function ensureWorkingDays(db: Db): Promise<void> {
         select count(*)::int as n, coalesce(sum(idx::bigint), 0)::bigint as s, min(day) as lo, max(day) as hi from working_day`.execute(db);
       const have = rows[0]!;
       if (have.n === want.count && Number(have.s) === want.sum && have.lo === WORKING_DAY_FROM && have.hi === CALENDAR_RANGE.to) return;
+      // Kept months counted working days by the old calendar.
       await db.transaction().execute(async (tx) => {
+        await forgetAllMonths(tx);
         await sql`delete from working_day where day < ${WORKING_DAY_FROM}::date or day > ${CALENDAR_RANGE.to}::date`.execute(tx);
         await sql`insert into working_day (day, idx)
           select u.d::date, u.i::int from unnest(string_to_array(${want.days}, ','), string_to_array(${want.idx}, ',')) as u(d, i)
@@ -206,21 +210,31 @@ const GROUPS: Group[] = [
               from referral r where r.partnership_id = ${p} and r.referral_date between b.f and b.t) r) x`),
   },
   {
-    produces: ['assessments_completed', 'assessments_within_45wd', 'cse_children', 'cce_children'],
-    // The assessments of the whole span are taken once with their child (a lookup per bucket would scan
-    // the referrals once a bucket), then counted into the buckets.
+    produces: ['assessments_completed', 'assessments_within_45wd'],
+    // The assessments of the whole span are taken once, then counted into the buckets (a lookup per
+    // bucket would read the working day calendar once a bucket).
     run: (db, p, buckets) => {
       const { minFrom, maxTo } = span(buckets);
       return rowsOf(db, sql<RawRow>`with ${bucketsCte(buckets)},
-        a as materialized (select a.authorisation_date as d, r.child_id, wb.idx - wa.idx <= 45 as within,
-            '11A' = any(a.factors) as cse, '24A' = any(a.factors) as cce
-          from assessment a join referral r on r.id = a.referral_id
+        a as materialized (select a.authorisation_date as d, wb.idx - wa.idx <= 45 as within
+          from assessment a
           left join working_day wa on wa.day = a.start_date
           left join working_day wb on wb.day = a.authorisation_date
           where a.partnership_id = ${p} and a.authorisation_date between ${minFrom}::date and ${maxTo}::date)
-        select b.i, count(a.d)::int as assessments_completed,
-               count(*) filter (where a.within)::int as assessments_within_45wd,
-               count(distinct a.child_id) filter (where a.cse)::int as cse_children,
+        select b.i, count(a.d)::int as assessments_completed, count(*) filter (where a.within)::int as assessments_within_45wd
+        from b left join a on a.d between b.f and b.t group by b.i`);
+    },
+  },
+  {
+    produces: ['cse_children', 'cce_children'],
+    run: (db, p, buckets) => {
+      const { minFrom, maxTo } = span(buckets);
+      return rowsOf(db, sql<RawRow>`with ${bucketsCte(buckets)},
+        a as materialized (select a.authorisation_date as d, r.child_id, '11A' = any(a.factors) as cse, '24A' = any(a.factors) as cce
+          from assessment a join referral r on r.id = a.referral_id
+          where a.partnership_id = ${p} and a.authorisation_date between ${minFrom}::date and ${maxTo}::date
+            and a.factors && array['11A', '24A'])
+        select b.i, count(distinct a.child_id) filter (where a.cse)::int as cse_children,
                count(distinct a.child_id) filter (where a.cce)::int as cce_children
         from b left join a on a.d between b.f and b.t group by b.i`);
     },
@@ -267,7 +281,7 @@ const GROUPS: Group[] = [
       const { minTo, maxTo } = span(buckets);
       return rowsOf(db, sql<RawRow>`with ${bucketsCte(buckets)},
         e as materialized (select child_id, referral_date as s, closure_date as e from referral
-          where partnership_id = ${p} and referral_date <= ${maxTo}::date and (closure_date is null or closure_date > ${minTo}::date)
+          where partnership_id = ${p} and referral_date <= ${maxTo}::date and coalesce(closure_date, 'infinity'::date) > ${minTo}::date
             and referral_nfa is not true),
         ${mergedSpans('open', 'e')}
         select b.i, ${openAt('open')} as cin_open from b`);
@@ -279,7 +293,7 @@ const GROUPS: Group[] = [
       const { minTo, maxTo } = span(buckets);
       return rowsOf(db, sql<RawRow>`with ${bucketsCte(buckets)},
         e as materialized (select r.child_id, c.start_date as s, c.end_date as e from cin_plan c join referral r on r.id = c.referral_id
-          where c.partnership_id = ${p} and c.start_date <= ${maxTo}::date and (c.end_date is null or c.end_date > ${minTo}::date)),
+          where c.partnership_id = ${p} and c.start_date <= ${maxTo}::date and coalesce(c.end_date, 'infinity'::date) > ${minTo}::date),
         ${mergedSpans('open', 'e')}
         select b.i, ${openAt('open')} as cin_plans_open from b`);
     },
@@ -289,19 +303,21 @@ const GROUPS: Group[] = [
     run: (db, p, buckets) => {
       const { minTo, maxTo } = span(buckets);
       return rowsOf(db, sql<RawRow>`with ${bucketsCte(buckets)},
-        -- A plan is a repeat when it says so, or when the child's first plan started before it: every
-        -- plan of the partnership is read once for that, rather than looking up each child's plans.
-        plans as (select r.child_id, c.start_date as s, c.end_date as e, c.previous_plans,
-            coalesce(c.latest_category, c.initial_category) = 'NEG' as neglect,
-            min(c.start_date) over (partition by r.child_id) as first_start
-          from cp_plan c join referral r on r.id = c.referral_id where c.partnership_id = ${p}),
-        e as materialized (select child_id, s, e, neglect, (coalesce(previous_plans, 0) >= 1 or first_start < s) as repeat
-          from plans where s <= ${maxTo}::date and (e is null or e > ${minTo}::date))
+        e as materialized (select r.child_id, c.start_date as s, c.end_date as e, c.previous_plans,
+            coalesce(c.latest_category, c.initial_category) = 'NEG' as neglect
+          from cp_plan c join referral r on r.id = c.referral_id
+          where c.partnership_id = ${p} and c.start_date <= ${maxTo}::date and coalesce(c.end_date, 'infinity'::date) > ${minTo}::date),
+        -- A plan is a repeat when it says so, or when the child's first plan started before it: the first
+        -- plans of these children only, found through their referrals.
+        firsts as (select r.child_id, min(c.start_date) as first_start from referral r join cp_plan c on c.referral_id = r.id
+          where c.partnership_id = ${p} and r.child_id in (select child_id from e) group by r.child_id),
+        o as (select e.child_id, e.s, e.e, e.neglect, (coalesce(e.previous_plans, 0) >= 1 or f.first_start < e.s) as repeat
+          from e join firsts f on f.child_id = e.child_id)
         -- Three counts of children from one join: merging spans three times costs more than it saves here.
-        select b.i, count(distinct e.child_id)::int as cp_plans_open,
-               count(distinct e.child_id) filter (where e.neglect)::int as cp_plans_open_neglect,
-               count(distinct e.child_id) filter (where e.repeat)::int as cp_plans_open_repeat
-        from b left join e on e.s <= b.t and (e.e is null or e.e > b.t) group by b.i`);
+        select b.i, count(distinct o.child_id)::int as cp_plans_open,
+               count(distinct o.child_id) filter (where o.neglect)::int as cp_plans_open_neglect,
+               count(distinct o.child_id) filter (where o.repeat)::int as cp_plans_open_repeat
+        from b left join o on o.s <= b.t and (o.e is null or o.e > b.t) group by b.i`);
     },
   },
   {
@@ -310,7 +326,7 @@ const GROUPS: Group[] = [
       const { minTo, maxTo } = span(buckets);
       return rowsOf(db, sql<RawRow>`with ${bucketsCte(buckets)},
         e as materialized (select child_id, start_date as s, end_date as e from cla_episode
-          where partnership_id = ${p} and start_date <= ${maxTo}::date and (end_date is null or end_date > ${minTo}::date)
+          where partnership_id = ${p} and start_date <= ${maxTo}::date and coalesce(end_date, 'infinity'::date) > ${minTo}::date
             and coalesce(legal_status, '') not in ('V3', 'V4')),
         ${mergedSpans('open', 'e')}
         select b.i, ${openAt('open')} as cla_open from b`);
@@ -329,21 +345,131 @@ export function checkPeriod(period: Period): void {
   if (period.from > period.to) throw new RangeError(`from (${period.from}) must not be after to (${period.to})`);
 }
 
-/** Values of the codes asked for, for each bucket, in the buckets' order. */
-async function computeBuckets(db: Db, partnershipId: number, periods: Period[], codes: readonly IndicatorCode[]): Promise<Partial<IndicatorValues>[]> {
-  periods.forEach(checkPeriod);
-  if (periods.length === 0) return [];
-  const buckets = periods.map((b, i) => ({ ...b, i }));
-  const needed = new Set(codes.flatMap((c) => rawOf(INDICATOR_SPECS[c])));
+/** How a figure over a period follows from its months' figures. */
+const AT_END: ReadonlySet<Raw> = new Set(['cin_open', 'cin_plans_open', 'cp_plans_open', 'cp_plans_open_neglect', 'cp_plans_open_repeat', 'cla_open']);
+/** Children counted once however many of the period's months they appear in: worked out over the whole period. */
+const DISTINCT: ReadonlySet<Raw> = new Set(['cse_children', 'cce_children', 'cla_started', 'missing_children']);
+const ALL_RAW: ReadonlySet<Raw> = new Set(GROUPS.flatMap((g) => g.produces));
+
+type RawFigures = Partial<Record<Raw, number>>;
+
+/**
+ * The definitions' version for the month cache: a digest of the queries' source, so that kept figures
+ * made by other definitions are never read.
+ */
+const DEFINITIONS_VERSION = createHash('sha256')
+  .update([...GROUPS.map((g) => g.run.toString()), datedCount.toString(), mergedSpans.toString(), openAt.toString()].join('\n'))
+  .digest('hex').slice(0, 16);
+
+/** The raw figures for each bucket, straight from the records. */
+async function fromRecords(db: Db, p: number, buckets: Period[], needed: ReadonlySet<Raw>): Promise<RawFigures[]> {
+  const raw: RawFigures[] = buckets.map(() => ({}));
+  if (buckets.length === 0 || needed.size === 0) return raw;
   if (needed.has('assessments_within_45wd') || needed.has('icpcs_within_15wd')) await ensureWorkingDays(db);
+  const numbered = buckets.map((b, i) => ({ ...b, i }));
   const groups = GROUPS.filter((g) => g.produces.some((r) => needed.has(r)));
-  const raw: Partial<Record<Raw, number>>[] = buckets.map(() => ({}));
   // On a server the queries run side by side on the pool; PGlite takes them one after another.
-  for (const rows of await Promise.all(groups.map((g) => g.run(db, partnershipId, buckets)))) {
+  for (const rows of await Promise.all(groups.map((g) => g.run(db, p, numbered)))) {
     for (const row of rows) {
       for (const [k, v] of Object.entries(row)) if (k !== 'i') raw[row.i]![k as Raw] = Number(v);
     }
   }
+  return raw;
+}
+
+const lastDayOfMonth = (date: string) => {
+  const d = new Date(`${date.slice(0, 7)}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + 1, 0);
+  return d.toISOString().slice(0, 10);
+};
+
+/** A period cut at month ends: [from, end of its month], whole months, [first of the last month, to]. */
+function segmentsOf(period: Period): Period[] {
+  const out: Period[] = [];
+  for (let from = period.from; from <= period.to;) {
+    const end = lastDayOfMonth(from);
+    const to = end < period.to ? end : period.to;
+    out.push({ from, to });
+    from = nextDay(to);
+  }
+  return out;
+}
+
+/** Beyond this many months a period is counted straight from the records rather than month by month. */
+const MAX_SEGMENTS = 240;
+
+/**
+ * The raw figures for each period, from its months: whole months that are over come from the month
+ * cache; parts of months, and months not yet over, are counted from the records. A period's counts are
+ * the sum of its months', its "open on the reference date" figures those of its last month, and its
+ * distinct children are counted over the whole period.
+ */
+async function fromMonths(db: Db, p: number, periods: Period[], needed: ReadonlySet<Raw>): Promise<RawFigures[]> {
+  const cut = periods.map((period) => segmentsOf(period));
+  if (cut.some((segments) => segments.length > MAX_SEGMENTS)) return fromRecords(db, p, periods, needed);
+  const whole = (s: Period) => s.from.endsWith('-01') && s.to === lastDayOfMonth(s.from);
+  const kept = await pastMonths(db, p, cut.flat().filter(whole).map((s) => s.from), DEFINITIONS_VERSION,
+    async (months) => (await fromRecords(db, p, months.map((m) => ({ from: m, to: lastDayOfMonth(m) })), ALL_RAW)) as MonthFigures[]);
+  const isKept = (s: Period) => whole(s) && kept.has(s.from);
+
+  // Segments to count from the records, each once, with what is needed of it.
+  const wanted = new Map<string, { segment: Period; needs: Set<Raw> }>();
+  const want = (s: Period, raws: Iterable<Raw>) => {
+    const key = `${s.from}|${s.to}`;
+    const entry = wanted.get(key) ?? wanted.set(key, { segment: s, needs: new Set() }).get(key)!;
+    for (const r of raws) if (needed.has(r)) entry.needs.add(r);
+  };
+  for (const segments of cut) {
+    segments.forEach((s, k) => {
+      if (isKept(s)) return;
+      const last = k === segments.length - 1;
+      want(s, [...needed].filter((r) => !AT_END.has(r) && !DISTINCT.has(r)));
+      if (last) want(s, [...needed].filter((r) => AT_END.has(r)));
+      if (segments.length === 1) want(s, [...needed].filter((r) => DISTINCT.has(r)));
+    });
+  }
+  // One query per kind of need: the open-on-a-date queries cost by the span of their dates.
+  const byNeeds = new Map<string, { segments: Period[]; needs: Set<Raw> }>();
+  for (const { segment, needs } of wanted.values()) {
+    const key = [...needs].sort().join(',');
+    (byNeeds.get(key) ?? byNeeds.set(key, { segments: [], needs }).get(key)!).segments.push(segment);
+  }
+  const multi = periods.filter((_, i) => cut[i]!.length > 1);
+  const distinctNeeds = new Set([...needed].filter((r) => DISTINCT.has(r)));
+  const [counted, distinct] = await Promise.all([
+    Promise.all([...byNeeds.values()].map(async ({ segments, needs }) => {
+      const figures = await fromRecords(db, p, segments, needs);
+      return segments.map((s, i) => [`${s.from}|${s.to}`, figures[i]!] as const);
+    })),
+    fromRecords(db, p, multi, distinctNeeds),
+  ]);
+  const figuresOf = new Map<string, RawFigures>(counted.flat());
+  for (const [month, f] of kept) figuresOf.set(`${month}|${lastDayOfMonth(month)}`, f as RawFigures);
+
+  return periods.map((period, i) => {
+    const segments = cut[i]!;
+    const out: RawFigures = {};
+    const of = (s: Period) => figuresOf.get(`${s.from}|${s.to}`)!;
+    for (const r of needed) {
+      if (AT_END.has(r)) out[r] = of(segments[segments.length - 1]!)[r] ?? 0;
+      else if (DISTINCT.has(r) && segments.length > 1) out[r] = distinct[multi.indexOf(period)]![r] ?? 0;
+      else out[r] = segments.reduce((sum, s) => sum + (of(s)[r] ?? 0), 0);
+    }
+    return out;
+  });
+}
+
+/**
+ * Values of the codes asked for, for each bucket, in the buckets' order. `fromMonths` false counts
+ * straight from the records, which the tests use to check the month cache against.
+ */
+async function computeBuckets(db: Db, partnershipId: number, periods: Period[], codes: readonly IndicatorCode[],
+  opts: { fromMonths?: boolean } = {}): Promise<Partial<IndicatorValues>[]> {
+  periods.forEach(checkPeriod);
+  if (periods.length === 0) return [];
+  const needed = new Set(codes.flatMap((c) => rawOf(INDICATOR_SPECS[c])));
+  const raw = opts.fromMonths === false ? await fromRecords(db, partnershipId, periods, needed) : await fromMonths(db, partnershipId, periods, needed);
+  const buckets = periods.map((b, i) => ({ ...b, i }));
   const needsPopulation = codes.some((c) => INDICATOR_SPECS[c].kind === 'rate_per_10k');
   const populations = new Map<number, Promise<number | null>>();
   const populationOf = (to: string) => {
@@ -375,8 +501,8 @@ async function computeBuckets(db: Db, partnershipId: number, periods: Period[], 
 }
 
 /** Every indicator for one partnership and one period [from, to] (inclusive; `to` is the reference date). */
-export async function computeIndicators(db: Db, input: { partnershipId: number } & Period): Promise<IndicatorValues> {
-  const [values] = await computeBuckets(db, input.partnershipId, [{ from: input.from, to: input.to }], INDICATOR_CODES);
+export async function computeIndicators(db: Db, input: { partnershipId: number } & Period, opts: { fromMonths?: boolean } = {}): Promise<IndicatorValues> {
+  const [values] = await computeBuckets(db, input.partnershipId, [{ from: input.from, to: input.to }], INDICATOR_CODES, opts);
   return values as IndicatorValues;
 }
 
@@ -405,18 +531,36 @@ export function trendMonths(months: number, to: string): (Period & { month: stri
 }
 
 /** One indicator month by month: counts over each month, "open" measures at each month's end. */
-export async function monthlyTrend(db: Db, input: { partnershipId: number; code: IndicatorCode; months: number; to: string }): Promise<TrendPoint[]> {
+export async function monthlyTrend(db: Db, input: { partnershipId: number; code: IndicatorCode; months: number; to: string },
+  opts: { fromMonths?: boolean } = {}): Promise<TrendPoint[]> {
   const months = trendMonths(input.months, input.to);
-  const values = await computeBuckets(db, input.partnershipId, months, [input.code]);
+  const values = await computeBuckets(db, input.partnershipId, months, [input.code], opts);
   return months.map((m, i) => ({ month: m.month, from: m.from, to: m.to, value: values[i]![input.code]! }));
 }
 
 /** Every indicator month by month, in one query per family of indicators: the scorecard's sparklines. */
-export async function trendAll(db: Db, input: { partnershipId: number; months: number; to: string }): Promise<Record<IndicatorCode, TrendPoint[]>> {
+export async function trendAll(db: Db, input: { partnershipId: number; months: number; to: string },
+  opts: { fromMonths?: boolean } = {}): Promise<Record<IndicatorCode, TrendPoint[]>> {
   const months = trendMonths(input.months, input.to);
-  const values = await computeBuckets(db, input.partnershipId, months, INDICATOR_CODES);
+  const values = await computeBuckets(db, input.partnershipId, months, INDICATOR_CODES, opts);
   return Object.fromEntries(INDICATOR_CODES.map((code) =>
     [code, months.map((m, i) => ({ month: m.month, from: m.from, to: m.to, value: values[i]![code]! }))])) as Record<IndicatorCode, TrendPoint[]>;
+}
+
+/**
+ * Several periods' indicators and every indicator's monthly trend in one computation, so that the months
+ * they share (the scorecard's period, the one before and its 24 months) are worked out once.
+ */
+export async function periodsAndTrend(db: Db, input: { partnershipId: number; periods: Period[]; months: number; to: string }):
+  Promise<{ periods: IndicatorValues[]; trend: Record<IndicatorCode, TrendPoint[]> }> {
+  const months = trendMonths(input.months, input.to);
+  const values = await computeBuckets(db, input.partnershipId, [...input.periods, ...months], INDICATOR_CODES);
+  const trendValues = values.slice(input.periods.length);
+  return {
+    periods: values.slice(0, input.periods.length) as IndicatorValues[],
+    trend: Object.fromEntries(INDICATOR_CODES.map((code) =>
+      [code, months.map((m, i) => ({ month: m.month, from: m.from, to: m.to, value: trendValues[i]![code]! }))])) as Record<IndicatorCode, TrendPoint[]>,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
