@@ -14,8 +14,9 @@ import { homeRoutes } from './features/home/home.routes';
 import { partnerDataRoutes } from './features/partner-data/partner-data.routes';
 import { returnsRoutes } from './features/returns/returns.routes';
 import { worklistsRoutes } from './features/worklists/worklists.routes';
+import { createMailer, type Mailer } from './platform/email';
 
-export type BuildAppDeps = { db: Db; config: Config; now?: () => Date; logStream?: NodeJS.WritableStream };
+export type BuildAppDeps = { db: Db; config: Config; now?: () => Date; logStream?: NodeJS.WritableStream; mailer?: Mailer };
 
 const navigation: NavItem[] = [
   { href: '/', text: 'Home', scope: 'home.view' },
@@ -49,7 +50,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     genReqId: () => crypto.randomUUID(),
   });
   const routes: RouteRecord[] = [];
-  const appDeps = { db, config, now: deps.now ?? (() => new Date()) };
+  const appDeps = { db, config, now: deps.now ?? (() => new Date()), mailer: deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }) };
   await registerWeb(app, { ...appDeps, navigation }, routes);
 
   app.get('/health', { config: { access: 'public' } }, async (_req, reply) => {

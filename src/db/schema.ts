@@ -408,7 +408,175 @@ export interface SwEpisodeTable extends ChildRow { sw_id: string; start_date: st
 
 export interface DeprivationOfLibertyTable extends ChildRow { start_date: string; end_date: string | null }
 
-export interface ContactTable extends ChildRow { contact_date: string; contact_source: string | null }
+export interface ContactTable extends ChildRow {
+  contact_date: string;
+  contact_source: string | null;
+  /** The front door contact this child's contact is part of; null for one imported from a return. */
+  front_door_contact_id: string | null;
+  /** The referral the decision opened for this child, and whether it was a re-referral when opened. */
+  referral_id: string | null;
+  re_referral: boolean | null;
+}
+
+export type ContactDecision = 'nfa' | 'information_advice' | 'early_help' | 'mash_enquiry' | 'referral' | 'strategy_discussion';
+export type MashDecision = Exclude<ContactDecision, 'mash_enquiry'>;
+export type Rag = 'red' | 'amber' | 'green';
+
+/** What the front door receives, about one or more children (each a `contact` row). */
+export interface FrontDoorContactTable {
+  id: Generated<string>;
+  partnership_id: number;
+  received_at: Timestamp;
+  source: string;
+  reason: string;
+  referrer_name: string | null;
+  referrer_role: string | null;
+  referrer_agency_id: number | null;
+  referrer_agency_name: string | null;
+  referrer_email: string | null;
+  referrer_phone: string | null;
+  domestic_abuse: Generated<boolean>;
+  school_note: string | null;
+  school_notified_at: Timestamp | null;
+  consent: 'given' | 'refused' | 'not_sought';
+  consent_not_sought_reason: string | null;
+  lawful_basis: string | null;
+  urgency: Generated<'immediate' | 'urgent' | 'routine'>;
+  status: Generated<'awaiting_decision' | 'in_mash' | 'decided'>;
+  decision_due_at: Timestamp;
+  decision: ContactDecision | null;
+  decision_reason: string | null;
+  decision_at: Timestamp | null;
+  decided_by: number | null;
+  referrer_told_at: Timestamp | null;
+  recorded_by: number | null;
+  api_token_id: string | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** A call to the professionals' consultation line. */
+export interface ConsultationTable {
+  id: Generated<string>;
+  partnership_id: number;
+  called_at: Timestamp;
+  caller_name: string;
+  caller_role: string | null;
+  caller_agency_id: number | null;
+  caller_agency_name: string | null;
+  caller_phone: string | null;
+  caller_email: string | null;
+  child_id: string | null;
+  question: string;
+  advice: string;
+  request_for_support: boolean;
+  recorded_by: number | null;
+  created_at: CreatedAt;
+}
+
+export interface MashEnquiryTable {
+  id: Generated<string>;
+  partnership_id: number;
+  front_door_contact_id: string;
+  rag: Rag;
+  status: Generated<'open' | 'decided'>;
+  opened_at: Timestamp;
+  opened_by: number | null;
+  decision: MashDecision | null;
+  decision_summary: string | null;
+  decision_at: Timestamp | null;
+  decided_by: number | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface MashRagChangeTable {
+  id: Generated<string>;
+  mash_enquiry_id: string;
+  from_rag: Rag;
+  to_rag: Rag;
+  reason: string;
+  changed_by: number | null;
+  changed_at: CreatedAt;
+}
+
+/** One agency's check for a MASH enquiry, due by the enquiry's RAG. */
+export interface AgencyCheckTable {
+  id: Generated<string>;
+  partnership_id: number;
+  mash_enquiry_id: string;
+  agency_id: number;
+  rag: Rag;
+  requested_at: Timestamp;
+  requested_by: number | null;
+  due_at: Timestamp;
+  status: Generated<'requested' | 'completed'>;
+  information: string | null;
+  need_to_know: Generated<boolean>;
+  responded_at: Timestamp | null;
+  responded_by: number | null;
+  escalated_at: Timestamp | null;
+  version: Generated<number>;
+}
+
+/** A partner system's access: only a digest of the token is kept. */
+export interface ApiTokenTable {
+  id: Generated<string>;
+  partnership_id: number;
+  agency_id: number;
+  name: string;
+  scopes: ColumnType<string[], string[], string[]>;
+  token_hash: string;
+  token_prefix: string;
+  created_by: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  replaced_by: string | null;
+}
+
+export interface ApiTokenUseTable {
+  id: Generated<string>;
+  token_id: string;
+  at: CreatedAt;
+  method: string;
+  path: string;
+  status: number;
+  ip: string | null;
+}
+
+export interface EmailOutboxTable {
+  id: Generated<string>;
+  partnership_id: number | null;
+  to_address: string;
+  subject: string;
+  body: string;
+  record_type: string | null;
+  record_id: string | null;
+  status: Generated<'queued' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+}
+
+/** A quality assurance audit of one front door decision. */
+export interface FrontDoorAuditTable {
+  id: Generated<string>;
+  partnership_id: number;
+  month: string;
+  kind: 'manager' | 'multi_agency' | 'dip';
+  front_door_contact_id: string;
+  auditor_id: number | null;
+  status: Generated<'scheduled' | 'completed'>;
+  grade: 'outstanding' | 'good' | 'requires_improvement' | 'inadequate' | null;
+  answers: ColumnType<Record<string, unknown>, string | undefined, string>;
+  learning_points: string | null;
+  completed_at: Timestamp | null;
+  created_at: CreatedAt;
+}
 
 export interface EarlyHelpAssessmentTable extends ChildRow { start_date: string; completion_date: string | null; organisation: string | null }
 
@@ -440,6 +608,15 @@ export interface Database {
   rag_rule: RagRuleTable;
   indicator_month: IndicatorMonthTable;
   indicator_stale: IndicatorStaleTable;
+  front_door_contact: FrontDoorContactTable;
+  consultation: ConsultationTable;
+  mash_enquiry: MashEnquiryTable;
+  mash_rag_change: MashRagChangeTable;
+  agency_check: AgencyCheckTable;
+  api_token: ApiTokenTable;
+  api_token_use: ApiTokenUseTable;
+  email_outbox: EmailOutboxTable;
+  front_door_audit: FrontDoorAuditTable;
   partner_data_set: PartnerDataSetTable;
   partner_data_row: PartnerDataRowTable;
   cla_outcome: ClaOutcomeTable;

@@ -19,6 +19,11 @@ const schema = z.object({
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().positive().default(15),
   BEACON_SEED_DEMO: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** smtp://user:pass@host:port (or smtps://); unset: emails stay in the outbox. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().default('Beacon <no-reply@beacon.invalid>'),
+  /** The address people reach Beacon at, for links in emails. */
+  PUBLIC_URL: z.string().url().optional(),
 });
 
 export type Config = {
@@ -36,6 +41,9 @@ export type Config = {
   loginLockoutMs: number;
   seedDemo: boolean;
   logLevel: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  publicUrl: string;
 };
 
 export class ConfigError extends Error {}
@@ -68,5 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginLockoutMs: e.LOGIN_LOCKOUT_MINUTES * 60_000,
     seedDemo: e.BEACON_SEED_DEMO ? e.BEACON_SEED_DEMO === 'true' : !production,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
   };
 }

@@ -9,6 +9,7 @@ export const SCOPES = [
   'child.allocate',
   'mash.respond',
   'frontdoor.screen',
+  'frontdoor.audit',
   'return.import',
   'return.export',
   'dashboard.view',
@@ -41,7 +42,7 @@ export const ROLES = {
   },
   team_manager: {
     label: 'Team manager',
-    scopes: ['home.view', 'child.read', 'child.write', 'child.allocate', 'frontdoor.screen', 'dashboard.view', 'indicator.drilldown'],
+    scopes: ['home.view', 'child.read', 'child.write', 'child.allocate', 'frontdoor.screen', 'frontdoor.audit', 'dashboard.view', 'indicator.drilldown'],
   },
   mash_officer: {
     label: 'MASH agency officer',
@@ -57,7 +58,7 @@ export const ROLES = {
   },
   auditor: {
     label: 'Auditor',
-    scopes: ['home.view', 'child.read', 'assurance.contribute', 'dashboard.view'],
+    scopes: ['home.view', 'child.read', 'assurance.contribute', 'frontdoor.audit', 'dashboard.view'],
   },
   practitioner: {
     label: 'Practitioner (training only)',
@@ -82,7 +83,7 @@ export function scopesOf(roles: readonly string[]): Set<Scope> {
  * aggregate tables (partner_data.upload) name no child, so they alone do not.
  */
 const MFA_SCOPES: ReadonlySet<Scope> = new Set<Scope>([
-  'child.read', 'child.write', 'child.allocate', 'mash.respond', 'frontdoor.screen', 'return.import', 'return.export',
+  'child.read', 'child.write', 'child.allocate', 'mash.respond', 'frontdoor.screen', 'frontdoor.audit', 'return.import', 'return.export',
   'indicator.drilldown', 'assurance.contribute', 'admin.users', 'audit.read',
 ]);
 
