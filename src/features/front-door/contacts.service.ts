@@ -219,3 +219,35 @@ export async function isReReferral(db: Db, childId: string, date: string): Promi
     and referral_date < ${date}::date and referral_date >= (${date}::date - interval '1 year')::date) as found`.execute(db);
   return row.rows[0]!.found;
 }
+
+export type OpenedReferral = { childId: string; referralId: string; reReferral: boolean };
+
+/**
+ * Opens a referral (a CIN episode) for each child of a contact, dated the day of the decision in
+ * London, with the contact's source; for an immediate strategy discussion, the discussion too, its
+ * concern dated the same day. A child who already has a referral on that date keeps it (the natural
+ * key is the child and the date). Each child's contact row records the referral and whether it was a
+ * re-referral (another referral started in the 12 months before). Runs in the caller's transaction.
+ */
+export async function openReferrals(tx: Db, partnershipId: number, contactId: string, decidedAt: Date,
+  opts: { strategyDiscussion: boolean }): Promise<OpenedReferral[]> {
+  const date = londonParts(decidedAt).date;
+  const contact = await tx.selectFrom('front_door_contact').select('source').where('partnership_id', '=', partnershipId).where('id', '=', contactId).executeTakeFirst();
+  if (!contact) throw new NotFound('No such contact', 'front_door_contact', contactId);
+  const rows = await tx.selectFrom('contact').select(['id', 'child_id']).where('partnership_id', '=', partnershipId).where('front_door_contact_id', '=', contactId).execute();
+  const opened: OpenedReferral[] = [];
+  for (const row of rows) {
+    const reReferral = await isReReferral(tx, row.child_id, date);
+    const existing = await tx.selectFrom('referral').select('id').where('child_id', '=', row.child_id).where('referral_date', '=', date).executeTakeFirst();
+    const referralId = existing?.id ?? (await tx.insertInto('referral').values({
+      partnership_id: partnershipId, child_id: row.child_id, referral_date: date, referral_source: contact.source, referral_nfa: false,
+    }).returning('id').executeTakeFirstOrThrow()).id;
+    if (opts.strategyDiscussion) {
+      await tx.insertInto('strategy_discussion').values({ partnership_id: partnershipId, referral_id: referralId, concern_date: date })
+        .onConflict((oc) => oc.columns(['referral_id', 'concern_date']).doNothing()).execute();
+    }
+    await tx.updateTable('contact').set({ referral_id: referralId, re_referral: reReferral, updated_at: sql`now()` }).where('id', '=', row.id).execute();
+    opened.push({ childId: row.child_id, referralId, reReferral });
+  }
+  return opened;
+}
