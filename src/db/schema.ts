@@ -16,6 +16,19 @@ export interface PartnershipTable {
 export type PartnershipSettings = {
   /** Local timescale limits by rule id, in the rule's own unit. */
   timescales?: Record<string, number>;
+  /** The MASH: its opening hours (London time), how its clock runs, and each RAG's limit for agency checks. */
+  mash?: MashSettings;
+};
+
+export type MashSettings = {
+  /** Opening and closing, 'HH:MM' London time (closing may be '24:00'); open days 1 = Monday ... 7 = Sunday. Bank holidays are closed. */
+  start: string;
+  end: string;
+  days: number[];
+  /** 'working': a check's time runs only while the MASH is open; 'elapsed': it runs round the clock. */
+  clock: 'working' | 'elapsed';
+  /** Hours allowed for an agency's check, by the enquiry's RAG. */
+  limits: { red: number; amber: number; green: number };
 };
 
 export interface PartnershipChildPopulationTable {
