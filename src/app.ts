@@ -50,7 +50,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     genReqId: () => crypto.randomUUID(),
   });
   const routes: RouteRecord[] = [];
-  const appDeps = { db, config, now: deps.now ?? (() => new Date()), mailer: deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }) };
+  const appDeps = { db, config, now: deps.now ?? (() => new Date()), mailer: deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, now: deps.now }) };
   await registerWeb(app, { ...appDeps, navigation }, routes);
 
   app.get('/health', { config: { access: 'public' } }, async (_req, reply) => {

@@ -4,6 +4,7 @@ import { createDb, DatabaseInUse } from './db/create-db';
 import { migrateToLatest } from './db/migrate';
 import { seedDemoIfEmpty } from './db/seed/demo';
 import { ConfigError, loadConfig } from './platform/config';
+import { createMailer } from './platform/email';
 
 async function main() {
   const config = loadConfig();
@@ -16,9 +17,22 @@ async function main() {
     const seeded = await seedDemoIfEmpty(handle.db);
     if (seeded) console.log(seeded.signInText);
   }
-  const app = await buildApp({ db: handle.db, config });
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
+  const app = await buildApp({ db: handle.db, config, mailer });
+  // Emails the SMTP server did not take are tried again, each after a growing wait; one round at a time.
+  let retrying = false;
+  const retryTimer = setInterval(() => {
+    if (retrying) return;
+    retrying = true;
+    mailer.retryUnsent(handle.db, new Date())
+      .then((r) => { if (r.sent || r.failed) app.log.info(r, 'emails tried again'); })
+      .catch((err: unknown) => app.log.error({ err }, 'trying emails again failed'))
+      .finally(() => { retrying = false; });
+  }, 60_000);
+  retryTimer.unref();
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
+    clearInterval(retryTimer);
     await app.close();
     await handle.close();
     process.exit(0);

@@ -573,6 +573,7 @@ export interface EmailOutboxTable {
   last_error: string | null;
   created_at: CreatedAt;
   sent_at: Timestamp | null;
+  last_attempt_at: Timestamp | null;
 }
 
 /** A quality assurance audit of one front door decision. */

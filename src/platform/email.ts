@@ -4,7 +4,8 @@ import type { Db } from '../db/create-db';
 /**
  * Every email Beacon sends is first written to `email_outbox`, then handed to the SMTP server; the row
  * says whether it went. Without an SMTP server (development, the demo) the outbox is where they stay,
- * readable on the outbox page, so that nothing is lost and nothing leaves the machine.
+ * readable on the outbox page, so that nothing is lost and nothing leaves the machine. An email that
+ * could not be sent is tried again by `retryUnsent`, which the server runs every minute.
  */
 
 export type Email = {
@@ -19,28 +20,97 @@ export type Email = {
 export type SentEmail = { id: string; status: 'sent' | 'queued' | 'failed' };
 
 export type Mailer = {
-  /** Writes the email to the outbox and sends it; a failure to send is kept on the row, never thrown. */
+  /** True when an SMTP server is configured; otherwise emails stay in the outbox. */
+  readonly sends: boolean;
+  /**
+   * Writes the email to the outbox and sends it; a failure to send is kept on the row, never thrown.
+   * An address or subject that could smuggle in headers is refused with `EmailRefused` and nothing is written.
+   */
   send(db: Db, email: Email): Promise<SentEmail>;
+  /** Sends again each email that has not gone and whose wait is over; says how many went and how many failed again. */
+  retryUnsent(db: Db, now: Date): Promise<{ sent: number; failed: number }>;
 };
 
-export function createMailer(opts: { smtpUrl?: string; from: string }): Mailer {
-  const transport = opts.smtpUrl ? nodemailer.createTransport(opts.smtpUrl) : null;
+export class EmailRefused extends Error {}
+
+/** After this many attempts an email is left failed, for a person to look at on the outbox page. */
+export const MAX_ATTEMPTS = 5;
+
+/** The wait after the nth attempt before the next: 2, 4, 8, 16 minutes. */
+export function retryWaitMs(attempts: number): number {
+  return 2 ** attempts * 60_000;
+}
+
+/** Short enough that a dead or silent server never holds a person's request for long. */
+const DEFAULT_TIMEOUTS = { connectionMs: 5_000, greetingMs: 5_000, socketMs: 10_000 };
+
+// One address, nothing that could end a header line or add a recipient.
+const SINGLE_ADDRESS = /^[^\s@,;<>"()[\]\\]+@[^\s@,;<>"()[\]\\]+\.[^\s@,;<>"()[\]\\]+$/;
+
+function refuseUnsafe(email: Email) {
+  if (!SINGLE_ADDRESS.test(email.to)) throw new EmailRefused('The address to send to is not one plain email address');
+  if (/[\r\n]/.test(email.subject)) throw new EmailRefused('An email subject cannot contain a line break');
+  if (email.subject.trim() === '') throw new EmailRefused('An email needs a subject');
+}
+
+export function createMailer(opts: {
+  smtpUrl?: string;
+  from: string;
+  now?: () => Date;
+  timeouts?: Partial<typeof DEFAULT_TIMEOUTS>;
+}): Mailer {
+  const now = opts.now ?? (() => new Date());
+  const t = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+  const transport = opts.smtpUrl
+    ? nodemailer.createTransport({ url: opts.smtpUrl, connectionTimeout: t.connectionMs, greetingTimeout: t.greetingMs, socketTimeout: t.socketMs })
+    : null;
+
+  /** Hands one outbox row to the SMTP server and records how it went; the row was already claimed. */
+  async function deliver(db: Db, row: { id: string; to_address: string; subject: string; body: string }): Promise<'sent' | 'failed'> {
+    try {
+      await transport!.sendMail({ from: opts.from, to: row.to_address, subject: row.subject, text: row.body, disableFileAccess: true, disableUrlAccess: true });
+      await db.updateTable('email_outbox').set({ status: 'sent', sent_at: now(), last_error: null }).where('id', '=', row.id).execute();
+      return 'sent';
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await db.updateTable('email_outbox').set({ status: 'failed', last_error: message.slice(0, 500) }).where('id', '=', row.id).execute();
+      return 'failed';
+    }
+  }
+
   return {
+    sends: transport !== null,
+
     async send(db, email) {
+      refuseUnsafe(email);
+      // The first attempt is counted as the row is written, so the retry timer never takes up an email still being sent.
       const row = await db.insertInto('email_outbox').values({
         partnership_id: email.partnershipId ?? null, to_address: email.to, subject: email.subject, body: email.body,
         record_type: email.record?.type ?? null, record_id: email.record?.id ?? null,
-      }).returning('id').executeTakeFirstOrThrow();
+        ...(transport ? { attempts: 1, last_attempt_at: now() } : {}),
+      }).returning(['id', 'to_address', 'subject', 'body']).executeTakeFirstOrThrow();
       if (!transport) return { id: row.id, status: 'queued' };
-      try {
-        await transport.sendMail({ from: opts.from, to: email.to, subject: email.subject, text: email.body });
-        await db.updateTable('email_outbox').set({ status: 'sent', sent_at: new Date(), attempts: 1 }).where('id', '=', row.id).execute();
-        return { id: row.id, status: 'sent' };
-      } catch (err) {
-        await db.updateTable('email_outbox').set({ status: 'failed', attempts: 1, last_error: String((err as Error).message ?? err).slice(0, 500) })
-          .where('id', '=', row.id).execute();
-        return { id: row.id, status: 'failed' };
+      return { id: row.id, status: await deliver(db, row) };
+    },
+
+    async retryUnsent(db, at) {
+      const outcome = { sent: 0, failed: 0 };
+      if (!transport) return outcome;
+      const due = await db.selectFrom('email_outbox')
+        .select(['id', 'to_address', 'subject', 'body', 'attempts', 'last_attempt_at'])
+        .where('status', 'in', ['queued', 'failed']).where('attempts', '<', MAX_ATTEMPTS)
+        .orderBy('created_at').limit(100).execute();
+      for (const row of due) {
+        if (row.last_attempt_at && at.getTime() - new Date(row.last_attempt_at).getTime() < retryWaitMs(row.attempts)) continue;
+        // Claimed only if no other process took it first since it was read.
+        const claimed = await db.updateTable('email_outbox')
+          .set({ attempts: row.attempts + 1, last_attempt_at: at })
+          .where('id', '=', row.id).where('attempts', '=', row.attempts).where('status', 'in', ['queued', 'failed'])
+          .executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) !== 1) continue;
+        outcome[await deliver(db, row)] += 1;
       }
+      return outcome;
     },
   };
 }
