@@ -10,7 +10,9 @@ import { recordsRoutes } from './features/children/records.routes';
 import { childDetailsRoutes } from './features/children/child-details.routes';
 import { dashboardRoutes } from './features/dashboard/dashboard.routes';
 import { dashboardTrendRoutes } from './features/dashboard/trend.routes';
+import { frontDoorMeasuresRoutes } from './features/front-door-measures/measures.routes';
 import { homeRoutes } from './features/home/home.routes';
+import { outboxRoutes } from './features/outbox/outbox.routes';
 import { partnerDataRoutes } from './features/partner-data/partner-data.routes';
 import { returnsRoutes } from './features/returns/returns.routes';
 import { worklistsRoutes } from './features/worklists/worklists.routes';
@@ -28,6 +30,7 @@ const navigation: NavItem[] = [
   { href: '/partner-data', text: 'Partner data', scope: 'partner_data.upload' },
   { href: '/admin/users', text: 'People', scope: 'admin.users' },
   { href: '/admin/partnership', text: 'Partnership', scope: 'admin.partnership' },
+  { href: '/admin/outbox', text: 'Outbox', scope: 'admin.partnership' },
   { href: '/admin/audit', text: 'Audit log', scope: 'audit.read' },
 ];
 
@@ -70,6 +73,8 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await dashboardRoutes(scope, appDeps);
     await partnerDataRoutes(scope, appDeps);
     await dashboardTrendRoutes(scope, appDeps);
+    await frontDoorMeasuresRoutes(scope, appDeps);
+    await outboxRoutes(scope, appDeps);
   });
   await app.ready();
   return Object.assign(app, { beaconRoutes: routes }) as BeaconApp;

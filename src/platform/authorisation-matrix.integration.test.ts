@@ -10,7 +10,7 @@ import { dialects } from '../testing/test-db';
  * 404 as for a record that does not exist. Later features add their routes here.
  */
 type Expect = 'public' | 'signed-in' | Role[];
-type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string };
+type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string };
 type Row = { allow: Expect; record?: boolean; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
 
 const ADMIN: Role[] = ['partnership_admin'];
@@ -71,6 +71,8 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/teams/:teamId/members': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/teams/${f.teamId}/members`, form: { userId: String(f.targetUserId) } }) },
   'POST /admin/teams/:teamId/members/:userId/remove': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/teams/${f.teamId}/members/${f.targetUserId}/remove` }) },
   'GET /admin/audit': { allow: ADMIN, request: () => ({ url: '/admin/audit' }) },
+  'GET /admin/outbox': { allow: ADMIN, request: () => ({ url: '/admin/outbox' }) },
+  'GET /admin/outbox/:id': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/outbox/${f.emailId}` }) },
   'POST /admin/audit/verify': { allow: ADMIN, request: () => ({ url: '/admin/audit/verify' }) },
   'GET /returns': { allow: ANALYST, request: () => ({ url: '/returns' }) },
   'GET /returns/import': { allow: ANALYST, request: () => ({ url: '/returns/import' }) },
@@ -87,6 +89,7 @@ const MATRIX: Record<string, Row> = {
   'GET /partner-data/:setId': { allow: PARTNER_DATA, record: true, request: (f) => ({ url: `/partner-data/${f.partnerDataSetId}` }) },
   'GET /dashboard/indicators/:code': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard/indicators/referrals' }) },
   'GET /dashboard/indicators/:code/children': { allow: ['team_manager', 'data_analyst'], request: () => ({ url: '/dashboard/indicators/referrals/children' }) },
+  'GET /dashboard/front-door': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard/front-door' }) },
   'GET /dashboard/across': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard/across' }) },
   'GET /dashboard': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard?period=fy&to=2025-03-31' }) },
   'GET /dashboard/export.csv': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard/export.csv?publish=1' }) },
@@ -125,7 +128,9 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
       imported_by: 'data_analyst@a.test', started_at: new Date(), finished_at: new Date() }).returning('id').executeTakeFirstOrThrow();
     const partnerData = await t.db.insertInto('partner_data_set').values({ partnership_id: t.fixture.a.id, agency_id: t.fixture.a.agencyId, period_end: '2025-03-31',
       file_name: 'police.csv', file_hash: 'x', uploaded_by: 'business_manager@a.test', uploaded_at: new Date() }).returning('id').executeTakeFirstOrThrow();
-    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id };
+    const email = await t.db.insertInto('email_outbox').values({ partnership_id: t.fixture.a.id, to_address: 'dsl@school.test', subject: 'Outcome of your contact', body: 'Referred.' })
+      .returning('id').executeTakeFirstOrThrow();
+    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id };
   });
   afterAll(async () => { await t?.close(); });
 
