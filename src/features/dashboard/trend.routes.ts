@@ -54,7 +54,7 @@ export function trendPeriod(q: Query, today: string): { choice: PeriodChoice; er
 }
 
 /** What the chooser shows and every link on these pages carries: the kind and the period's last day. */
-function periodView(choice: PeriodChoice, period: LabelledPeriod, q: Query, errors: FieldError[]) {
+export function periodView(choice: PeriodChoice, period: LabelledPeriod, q: Query, errors: FieldError[]) {
   const [y, m, d] = (errors.length ? ['', '', ''] : period.to.split('-').map(Number).map(String)) as string[];
   return {
     kinds: KINDS.map((k) => ({ ...k, selected: k.value === (errors.length ? q.period : choice.kind) })),
