@@ -10,8 +10,8 @@ import { INDICATOR_LABELS, formatChange, formatValue } from './labels';
 import { parsePeriodForm, periodOf, periodQuery, type PeriodChoice, type PeriodForm } from './periods';
 import { RAG_TAGS, defaultRule, parseRuleForm, type RuleForm } from './rag';
 import { saveSetting, settingsOf } from './rag-rules.repository';
-import { buildScorecard, cachedFigures, describeRule, sparkline } from './scorecard';
-import { latestPeriodEnd, partnerTables } from '../partner-data/partner-data.repository';
+import { buildScorecard, cachedFigures, describeRule } from './scorecard';
+import { latestPartnerTables } from '../partner-data/partner-data.repository';
 import { indicatorSentence } from '../partner-data/narrative';
 
 /**
@@ -20,13 +20,13 @@ import { indicatorSentence } from '../partner-data/narrative';
  */
 
 const PERIOD_IDS = { to: 'to-day' };
-/** How old the page's figures may be: see cachedFigures. Exports are always worked out afresh. */
+/** How long the page's figures are fresh; they are served for as long again while worked out afresh (cachedFigures). Exports are always worked out afresh. */
 const PAGE_FIGURES_TTL_MS = 60_000;
 
 export async function dashboardRoutes(app: FastifyInstance, { db, now }: AppDeps) {
   const pid = (req: FastifyRequest) => req.partnership!.partnershipId;
   const today = () => now().toISOString().slice(0, 10);
-  const pageFigures = cachedFigures(PAGE_FIGURES_TTL_MS);
+  const pageFigures = cachedFigures({ ttlMs: PAGE_FIGURES_TTL_MS });
 
   /** The chooser again, with what to correct. */
   const chooserWithErrors = (reply: FastifyReply, form: PeriodForm, errors: { field: string; message: string }[]) =>
@@ -49,16 +49,14 @@ export async function dashboardRoutes(app: FastifyInstance, { db, now }: AppDeps
       tag: r.rag ? RAG_TAGS[r.rag] : null,
       englandText: r.england ? formatValue(r.england.value, r.kind) : '',
       neighbourText: formatValue(r.neighbour, r.kind),
-      sparkline: sparkline(r.label, r.trend, r.kind),
     }));
     // In words, as the annual report says them; and the partners' latest figures for the period beside the LA's.
     const periodText = { current: 'in this period', previous: 'in the period before' };
     const sentences = card.rows.map((r) => indicatorSentence(r.label, r.current.value, r.previous.value, { periodText, kind: r.kind }));
-    const partnerEnd = await latestPeriodEnd(db, pid(req), card.period.to);
+    const partners = await latestPartnerTables(db, pid(req), card.period.to);
     return reply.view('dashboard/views/scorecard.njk', {
       title: 'Performance scorecard', form: formOf(choice), scorecard: { ...card, rows }, query, thisYear: Number(today().slice(0, 4)),
-      canConfigure: req.scopes.has('dashboard.configure'), sentences,
-      partners: partnerEnd ? await partnerTables(db, pid(req), partnerEnd) : [], partnerEnd,
+      canConfigure: req.scopes.has('dashboard.configure'), sentences, partners: partners.agencies, partnerEnd: partners.periodEnd,
     });
   });
 

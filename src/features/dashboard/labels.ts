@@ -33,11 +33,15 @@ export const INDICATOR_LABELS: Record<IndicatorCode, { label: string; counts: st
   cla_open_rate_per_10k: { label: 'Children looked after rate', counts: 'Children looked after per 10,000 children aged 0 to 17', kind: 'rate_per_10k' },
 };
 
+// Made once: toLocaleString builds a formatter on every call, and the scorecard formats some 200 values.
+const wholeFormat = new Intl.NumberFormat('en-GB');
+const tenthsFormat = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
 /** A value as the scorecard prints it: counts with thousands separators, percentages and rates to 1 decimal place. */
 export function formatValue(value: number | null, kind: IndicatorKind): string {
   if (value === null) return '';
-  if (kind === 'count') return value.toLocaleString('en-GB');
-  const text = value.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  if (kind === 'count') return wholeFormat.format(value);
+  const text = tenthsFormat.format(value);
   return kind === 'percent' ? `${text}%` : text;
 }
 

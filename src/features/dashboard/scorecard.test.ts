@@ -9,26 +9,96 @@ describe('scorecard parts', () => {
   const before = { from: '2024-04-01', to: '2025-03-31' };
   const figures: Figures = { current: {} as IndicatorValues, previous: {} as IndicatorValues, trend: null };
 
-  it('works figures out once for requests that arrive together or within the time limit, and again after it', async () => {
-    let calls = 0;
-    const source: FiguresSource = async () => { calls++; await new Promise((r) => setTimeout(r, 10)); return figures; };
-    const cached = cachedFigures(50, 10, source);
-    await Promise.all([cached(db, 1, fy, before, true), cached(db, 1, fy, before, true), cached(db, 1, fy, before, true)]);
-    expect(calls).toBe(1);
-    await cached(db, 2, fy, before, true);
-    await cached(db, 1, fy, before, false);
-    expect(calls).toBe(3);
-    await new Promise((r) => setTimeout(r, 60));
+  /** A source whose computations the test finishes by hand, and a clock it moves. */
+  function harness(opts: { ttlMs?: number; staleMs?: number } = {}) {
+    let clock = 0;
+    const pending: { resolve(f: Figures): void; reject(e: Error): void }[] = [];
+    const source: FiguresSource = () => new Promise<Figures>((resolve, reject) => { pending.push({ resolve, reject }); });
+    const cached = cachedFigures({ ttlMs: opts.ttlMs ?? 60_000, staleMs: opts.staleMs, maxEntries: 10, source, now: () => clock });
+    const settle = () => new Promise((r) => setTimeout(r, 0));
+    return { cached, pending, settle, advance: (ms: number) => { clock += ms; } };
+  }
+  const made = (n: number): Figures => ({ current: { n } as unknown as IndicatorValues, previous: {} as IndicatorValues, trend: null });
+
+  it('works figures out once for requests that arrive together or within the time limit, one for each period and kind', async () => {
+    const { cached, pending, advance } = harness();
+    const together = [cached(db, 1, fy, before, true), cached(db, 1, fy, before, true), cached(db, 1, fy, before, true)];
+    expect(pending).toHaveLength(1);
+    pending[0]!.resolve(made(1));
+    expect(new Set(await Promise.all(together)).size).toBe(1);
+    advance(59_999);
+    await expect(cached(db, 1, fy, before, true)).resolves.toEqual(made(1));
+    void cached(db, 2, fy, before, true);
+    void cached(db, 1, fy, before, false);
+    expect(pending).toHaveLength(3);
+  });
+
+  it('after the time limit serves the old figures at once and works them out again once, in the background', async () => {
+    const { cached, pending, settle, advance } = harness();
+    const first = cached(db, 1, fy, before, true);
+    pending[0]!.resolve(made(1));
+    await first;
+    advance(60_000);
+    // Neither request waits for the recomputation, which is started once.
+    await expect(cached(db, 1, fy, before, true)).resolves.toEqual(made(1));
+    await expect(cached(db, 1, fy, before, true)).resolves.toEqual(made(1));
+    expect(pending).toHaveLength(2);
+    pending[1]!.resolve(made(2));
+    await settle();
+    await expect(cached(db, 1, fy, before, true)).resolves.toEqual(made(2));
+    // Fresh again for a full minute from when the recomputation started.
+    advance(59_999);
     await cached(db, 1, fy, before, true);
-    expect(calls).toBe(4);
+    expect(pending).toHaveLength(2);
+  });
+
+  it('keeps the old figures when a recomputation fails, and tries again on the next request', async () => {
+    const { cached, pending, settle, advance } = harness();
+    const first = cached(db, 1, fy, before, true);
+    pending[0]!.resolve(made(1));
+    await first;
+    advance(60_000);
+    await expect(cached(db, 1, fy, before, true)).resolves.toEqual(made(1));
+    pending[1]!.reject(new Error('database away'));
+    await settle();
+    await expect(cached(db, 1, fy, before, true)).resolves.toEqual(made(1));
+    expect(pending).toHaveLength(3);
+    pending[2]!.resolve(made(3));
+    await settle();
+    await expect(cached(db, 1, fy, before, true)).resolves.toEqual(made(3));
+  });
+
+  it('shares a computation that takes longer than the time limit instead of starting another', async () => {
+    const { cached, pending, advance } = harness();
+    const first = cached(db, 1, fy, before, true);
+    advance(61_000);
+    const second = cached(db, 1, fy, before, true);
+    expect(pending).toHaveLength(1);
+    pending[0]!.resolve(made(1));
+    expect(await second).toBe(await first);
+  });
+
+  it('makes a request wait for figures older than the time limit and the stale allowance together', async () => {
+    const { cached, pending, advance } = harness({ ttlMs: 60_000, staleMs: 30_000 });
+    const first = cached(db, 1, fy, before, true);
+    pending[0]!.resolve(made(1));
+    await first;
+    advance(90_000);
+    const late = cached(db, 1, fy, before, true);
+    expect(pending).toHaveLength(2);
+    pending[1]!.resolve(made(2));
+    await expect(late).resolves.toEqual(made(2));
   });
 
   it('does not keep a failed computation', async () => {
-    let calls = 0;
-    const source: FiguresSource = async () => { calls++; if (calls === 1) throw new Error('database away'); return figures; };
-    const cached = cachedFigures(60_000, 10, source);
-    await expect(cached(db, 1, fy, before, true)).rejects.toThrow('database away');
-    await expect(cached(db, 1, fy, before, true)).resolves.toBe(figures);
+    const { cached, pending } = harness();
+    const first = cached(db, 1, fy, before, true);
+    pending[0]!.reject(new Error('database away'));
+    await expect(first).rejects.toThrow('database away');
+    const second = cached(db, 1, fy, before, true);
+    expect(pending).toHaveLength(2);
+    pending[1]!.resolve(figures);
+    await expect(second).resolves.toBe(figures);
   });
 
   it('describes a rule in words', () => {

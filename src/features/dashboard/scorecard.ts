@@ -29,6 +29,8 @@ export type ScorecardRow = {
   england: Comparator | null;
   neighbour: number | null;
   trend: { month: string; value: number | null }[];
+  /** The trend drawn as inline SVG; empty without a trend. */
+  sparkline: string;
 };
 
 export type Scorecard = { period: LabelledPeriod; previousPeriod: LabelledPeriod; rows: ScorecardRow[] };
@@ -51,22 +53,45 @@ export const computeFigures: FiguresSource = async (db, partnershipId, period, p
 /**
  * Figures kept for a short while, and one computation shared by requests that arrive together: the same
  * scorecard is read by many people at once (a partnership board, a morning's first look), and working
- * out 26 indicators over 24 months each time is the page's whole cost. Figures may be up to `ttlMs` old;
- * ratings and comparators are always read fresh.
+ * out 26 indicators over 24 months each time is the page's whole cost. Figures are fresh for `ttlMs`;
+ * for `staleMs` after that they are still served, while one recomputation per key runs in the background,
+ * so that under steady use no request waits for one; older than that they are worked out while the
+ * request waits, as the first time. A failed computation is never kept. Ratings and comparators are
+ * always read fresh.
  */
-export function cachedFigures(ttlMs: number, maxEntries = 200, source: FiguresSource = computeFigures): FiguresSource {
-  const cache = new Map<string, { at: number; figures: Promise<Figures> }>();
+export function cachedFigures(opts: { ttlMs: number; staleMs?: number; maxEntries?: number; source?: FiguresSource; now?: () => number }): FiguresSource {
+  const { ttlMs, staleMs = ttlMs, maxEntries = 200, source = computeFigures, now = () => performance.now() } = opts;
+  type Entry = { at: number; figures: Promise<Figures>; settled: boolean; refreshing: boolean };
+  const cache = new Map<string, Entry>();
+  const keep = (key: string, entry: Entry) => {
+    cache.delete(key);
+    cache.set(key, entry);
+    if (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
+  };
   return (db, partnershipId, period, previousPeriod, withTrend) => {
     const key = `${partnershipId}|${period.from}|${period.to}|${previousPeriod.from}|${withTrend}`;
+    const compute = () => source(db, partnershipId, period, previousPeriod, withTrend);
     const hit = cache.get(key);
-    if (hit && performance.now() - hit.at < ttlMs) return hit.figures;
-    const figures = source(db, partnershipId, period, previousPeriod, withTrend);
-    cache.delete(key);
-    cache.set(key, { at: performance.now(), figures });
-    // A failed computation is not kept.
-    figures.catch(() => { if (cache.get(key)?.figures === figures) cache.delete(key); });
-    if (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
-    return figures;
+    const age = hit ? now() - hit.at : Infinity;
+    // Fresh, or still being worked out: shared.
+    if (hit && (age < ttlMs || !hit.settled)) return hit.figures;
+    if (hit && age < ttlMs + staleMs) {
+      if (!hit.refreshing) {
+        hit.refreshing = true;
+        // Dated from the start: the figures are as old as the data they were read from.
+        const at = now();
+        compute().then(
+          (figures) => { if (cache.get(key) === hit) keep(key, { at, figures: Promise.resolve(figures), settled: true, refreshing: false }); },
+          // Not kept: the old figures stay, and the next request tries again.
+          () => { hit.refreshing = false; },
+        );
+      }
+      return hit.figures;
+    }
+    const entry: Entry = { at: now(), figures: compute(), settled: false, refreshing: false };
+    keep(key, entry);
+    entry.figures.then(() => { entry.settled = true; }, () => { if (cache.get(key) === entry) cache.delete(key); });
+    return entry.figures;
   };
 }
 
@@ -94,8 +119,27 @@ function rowOf(code: IndicatorCode, current: IndicatorValues, previous: Indicato
     rag: rate(setting.rule, now, before),
     england: ENGLAND[code] ?? null,
     neighbour: setting.neighbour,
-    trend: trend ? trend[code].map((p) => ({ month: p.month, value: p.value.value })) : [],
+    ...(trend ? drawnOf(trend, code) : { trend: [], sparkline: '' }),
   };
+}
+
+/**
+ * An indicator's months and sparkline, made once for each computation of the figures: cached figures
+ * hand every request the same trend until they are worked out again, and drawing 26 sparklines was a
+ * good part of the page's own work.
+ */
+type Drawn = Pick<ScorecardRow, 'trend' | 'sparkline'>;
+const drawn = new WeakMap<Record<IndicatorCode, TrendPoint[]>, Partial<Record<IndicatorCode, Drawn>>>();
+function drawnOf(trend: Record<IndicatorCode, TrendPoint[]>, code: IndicatorCode): Drawn {
+  let byCode = drawn.get(trend);
+  if (!byCode) drawn.set(trend, byCode = {});
+  let out = byCode[code];
+  if (!out) {
+    const { label, kind } = INDICATOR_LABELS[code];
+    const months = trend[code].map((p) => ({ month: p.month, value: p.value.value }));
+    out = byCode[code] = { trend: months, sparkline: sparkline(label, months, kind) };
+  }
+  return out;
 }
 
 /** The rule in words, for the Target column: "90% or more (amber down to 80%)". */

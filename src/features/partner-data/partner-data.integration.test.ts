@@ -5,7 +5,7 @@ import { createTestApp, signIn, type Client, type TestApp } from '../../testing/
 import { dialects } from '../../testing/test-db';
 import { markdownTable } from './comparison';
 import { PartnerDataInvalid } from './partner-data.csv';
-import { partnerTables } from './partner-data.repository';
+import { latestPartnerTables, loadPartnerData, partnerTables } from './partner-data.repository';
 import { importPartnerCsv } from './partner-data.service';
 import { partnerMeasureSentence } from './narrative';
 
@@ -92,6 +92,18 @@ describe.each(dialects())('partner data (%s)', (dialect) => {
     const res = await other.upload('/partner-data/upload', { agency: String(police), 'periodEnd-day': '31', 'periodEnd-month': '3', 'periodEnd-year': '2023' }, [{ field: 'file', name: 'p.csv', content: FIXTURE }]);
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('Select the agency the figures are from');
+  });
+
+  it('reads the latest period’s tables on or before a date in one query, as partnerTables gives them, an agency with no rows included', async () => {
+    const health = await addAgency(t.db, t.fixture.a.id, { name: 'Health', type: 'health' });
+    await loadPartnerData(t.db, { partnershipId: t.fixture.a.id, agencyId: health.id, periodEnd: PERIOD_END, fileName: 'empty.csv', fileHash: 'x', uploadedBy: 'test', uploadedAt: new Date(), tables: [] });
+    const latest = await latestPartnerTables(t.db, t.fixture.a.id, '2023-06-30');
+    expect(latest.agencies.map((a) => [a.agency, a.tables.length])).toEqual([['Avon and Somerset Police', 3], ['Health', 0]]);
+    expect(latest).toEqual({ periodEnd: PERIOD_END, agencies: await partnerTables(t.db, t.fixture.a.id, PERIOD_END) });
+    expect(await latestPartnerTables(t.db, t.fixture.a.id, '2023-03-30')).toEqual({ periodEnd: '2022-03-31', agencies: await partnerTables(t.db, t.fixture.a.id, '2022-03-31') });
+    expect(await latestPartnerTables(t.db, t.fixture.a.id, '2022-03-30')).toEqual({ periodEnd: null, agencies: [] });
+    expect(await latestPartnerTables(t.db, t.fixture.b.id, '2030-01-01')).toEqual({ periodEnd: null, agencies: [] });
+    await t.db.deleteFrom('partner_data_set').where('agency_id', '=', health.id).execute();
   });
 
   it('uploads a file in the browser and shows its tables with a sentence for each measure', async () => {
