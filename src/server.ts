@@ -3,6 +3,8 @@ import { buildApp } from './app';
 import { createDb, DatabaseInUse } from './db/create-db';
 import { migrateToLatest } from './db/migrate';
 import { seedDemoIfEmpty } from './db/seed/demo';
+import { escalateOverdueChecks } from './features/mash/mash.service';
+import { recordAudit } from './platform/audit';
 import { ConfigError, loadConfig } from './platform/config';
 import { createMailer } from './platform/email';
 
@@ -30,9 +32,27 @@ async function main() {
       .finally(() => { retrying = false; });
   }, 60_000);
   retryTimer.unref();
+  // Overdue MASH checks escalated each minute; each check once, however often the sweep runs.
+  let escalating = false;
+  const escalateTimer = setInterval(() => {
+    if (escalating) return;
+    escalating = true;
+    escalateOverdueChecks(handle.db, mailer, new Date(), { publicUrl: config.publicUrl })
+      .then(async (escalated) => {
+        for (const e of escalated) {
+          await recordAudit(handle.db, { userEmail: 'system', action: 'agency_check.escalate', outcome: 'allowed', partnershipId: e.partnershipId,
+            recordType: 'agency_check', recordId: e.checkId, detail: { emails: e.emailed.length } });
+        }
+        if (escalated.length) app.log.info({ checks: escalated.length }, 'overdue MASH checks escalated');
+      })
+      .catch((err: unknown) => app.log.error({ err }, 'escalating overdue MASH checks failed'))
+      .finally(() => { escalating = false; });
+  }, 60_000);
+  escalateTimer.unref();
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     clearInterval(retryTimer);
+    clearInterval(escalateTimer);
     await app.close();
     await handle.close();
     process.exit(0);

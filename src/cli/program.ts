@@ -6,6 +6,7 @@ import type { CliContext } from './context';
 import { dbCommands } from './db';
 import { demoCommands } from './demo';
 import { importCommands } from './import';
+import { mashCommands } from './mash';
 import { indicatorsCommands } from './indicators';
 import { exportCommands } from './export';
 import { partnerDataCommands } from './partner-data';
@@ -29,5 +30,6 @@ export function buildProgram(ctx: CliContext): Command {
   calendarCommands(program, ctx);
   indicatorsCommands(program, ctx);
   partnerDataCommands(program, ctx);
+  mashCommands(program, ctx);
   return program;
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/create-db';
 import type { AgencyType, MashDecision, MashSettings, Rag } from '../../db/schema';
-import type { Mailer } from '../../platform/email';
+import { EmailRefused, type Mailer } from '../../platform/email';
 import { NotFound, ValidationFailed, type FieldError } from '../../platform/errors';
 import { openReferrals, type OpenedReferral } from '../front-door/contacts.service';
 import { settingsOf } from '../partnerships/partnerships.service';
@@ -280,10 +280,13 @@ export async function decideEnquiry(db: Db, mailer: Mailer, partnershipId: numbe
       '',
       partnership.name,
     ].join('\n');
-    const sent = await mailer.send(db, { to: email, subject: 'The outcome of your contact with the front door', body, partnershipId, record: { type: 'mash_enquiry', id: enquiryId } });
-    if (sent.status !== 'failed') {
+    try {
+      // An email the server did not take now stays in the outbox and is tried again: the referrer is told either way.
+      await mailer.send(db, { to: email, subject: 'The outcome of your contact with the front door', body, partnershipId, record: { type: 'mash_enquiry', id: enquiryId } });
       await db.updateTable('front_door_contact').set({ referrer_told_at: now }).where('partnership_id', '=', partnershipId).where('id', '=', enquiry.contact.id).execute();
       referrerTold = true;
+    } catch (err) {
+      if (!(err instanceof EmailRefused)) throw err;
     }
   }
   return { decision: decision!, referrals, outstanding, referrerTold };
@@ -368,9 +371,11 @@ export async function escalateOverdueChecks(db: Db, mailer: Mailer, now: Date, o
       ])).orderBy('u.email').execute();
     const when = (d: Date) => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' }).format(d);
     const emailed: string[] = [];
+    const seen = new Set<string>();
     for (const r of recipients) {
       // A person who is both (a manager who is also an officer) hears once.
-      if (emailed.includes(r.email)) continue;
+      if (seen.has(r.email)) continue;
+      seen.add(r.email);
       const link = r.role === 'mash_officer' ? `${base}/mash/checks/${claimed.id}` : `${base}/mash/enquiries/${claimed.mash_enquiry_id}`;
       const body = [
         `A ${claimed.rag} MASH check asked of ${agency.name} is overdue.`,
@@ -380,8 +385,12 @@ export async function escalateOverdueChecks(db: Db, mailer: Mailer, now: Date, o
         '',
         `Open it in Beacon: ${link}`,
       ].join('\n');
-      await mailer.send(db, { to: r.email, subject: `Overdue ${claimed.rag} MASH check: ${agency.name}`, body, partnershipId: claimed.partnership_id, record: { type: 'agency_check', id: claimed.id } });
-      emailed.push(r.email);
+      try {
+        await mailer.send(db, { to: r.email, subject: `Overdue ${claimed.rag} MASH check: ${agency.name}`, body, partnershipId: claimed.partnership_id, record: { type: 'agency_check', id: claimed.id } });
+        emailed.push(r.email);
+      } catch (err) {
+        if (!(err instanceof EmailRefused)) throw err;
+      }
     }
     escalated.push({ checkId: claimed.id, partnershipId: claimed.partnership_id, enquiryId: claimed.mash_enquiry_id, agency: agency.name, rag: claimed.rag, dueAt: claimed.due_at, emailed });
   }
