@@ -4,6 +4,7 @@ import type { Db } from './db/create-db';
 import type { Config } from './platform/config';
 import { registerWeb, type NavItem, type RouteRecord } from './platform/web';
 import { adminRoutes } from './features/admin/admin.routes';
+import { apiRoutes } from './features/api/api.routes';
 import { authRoutes } from './features/auth/auth.routes';
 import { childrenRoutes } from './features/children/children.routes';
 import { recordsRoutes } from './features/children/records.routes';
@@ -75,6 +76,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await dashboardTrendRoutes(scope, appDeps);
     await frontDoorMeasuresRoutes(scope, appDeps);
     await outboxRoutes(scope, appDeps);
+    await apiRoutes(scope, appDeps);
   });
   await app.ready();
   return Object.assign(app, { beaconRoutes: routes }) as BeaconApp;

@@ -9,7 +9,8 @@ import { dialects } from '../testing/test-db';
  * address belong to partnership A: a person of partnership B with the right role must get the same
  * 404 as for a record that does not exist. Later features add their routes here.
  */
-type Expect = 'public' | 'signed-in' | Role[];
+/** `api-token`: reached with a partner system's bearer token only, so every session here is refused 401 (tested with tokens in the API's own tests). */
+type Expect = 'public' | 'signed-in' | 'api-token' | Role[];
 type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string };
 type Row = { allow: Expect; record?: boolean; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
 
@@ -97,11 +98,16 @@ const MATRIX: Record<string, Row> = {
   'GET /dashboard/rules': { allow: ['business_manager'], request: () => ({ url: '/dashboard/rules' }) },
   'GET /dashboard/rules/:code': { allow: ['business_manager'], request: () => ({ url: '/dashboard/rules/re_referral_rate' }) },
   'POST /dashboard/rules/:code': { allow: ['business_manager'], request: () => ({ url: '/dashboard/rules/re_referral_rate', form: { method: '' } }) },
+  'GET /api/docs': { allow: 'public', request: () => ({ url: '/api/docs' }) },
+  'GET /api/openapi.json': { allow: 'public', request: () => ({ url: '/api/openapi.json' }) },
+  'POST /api/v1/contacts': { allow: 'api-token', request: () => ({ url: '/api/v1/contacts', form: { source: '6' } }) },
+  'GET /api/v1/contacts/:id': { allow: 'api-token', request: () => ({ url: '/api/v1/contacts/00000000-0000-0000-0000-000000000000' }) },
 };
 
-type Outcome = 'allowed' | 'forbidden' | 'not-found' | 'sign-in';
+type Outcome = 'allowed' | 'forbidden' | 'not-found' | 'sign-in' | 'unauthorised';
 
 function outcomeOf(res: { statusCode: number; headers: Record<string, unknown> }): Outcome {
+  if (res.statusCode === 401) return 'unauthorised';
   if (res.statusCode === 403) return 'forbidden';
   if (res.statusCode === 404) return 'not-found';
   if (res.statusCode === 302 && String(res.headers.location).startsWith('/sign-in')) return 'sign-in';
@@ -110,6 +116,7 @@ function outcomeOf(res: { statusCode: number; headers: Record<string, unknown> }
 
 function expected(row: Row, role: Role | null, own: boolean): Outcome {
   if (row.allow === 'public') return 'allowed';
+  if (row.allow === 'api-token') return 'unauthorised';
   if (role === null) return 'sign-in';
   if (row.allow === 'signed-in') return 'allowed';
   if (!row.allow.includes(role)) return 'forbidden';

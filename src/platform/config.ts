@@ -24,6 +24,8 @@ const schema = z.object({
   MAIL_FROM: z.string().default('Beacon <no-reply@beacon.invalid>'),
   /** The address people reach Beacon at, for links in emails. */
   PUBLIC_URL: z.string().url().optional(),
+  /** Requests a partner system's token may make a minute. */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(300),
 });
 
 export type Config = {
@@ -44,6 +46,7 @@ export type Config = {
   smtpUrl: string | undefined;
   mailFrom: string;
   publicUrl: string;
+  apiRateLimitPerMinute: number;
 };
 
 export class ConfigError extends Error {}
@@ -79,5 +82,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
   };
 }

@@ -92,9 +92,23 @@ export function requiresMfa(roles: readonly string[]): boolean {
   return false;
 }
 
+/** What a partner system's API token may do: granted to each token when made, never through a role. */
+export const API_SCOPES = ['contact.submit', 'contact.read'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+export type ApiAccess = `api:${ApiScope}`;
+
+export function isApiScope(value: string): value is ApiScope {
+  return (API_SCOPES as readonly string[]).includes(value);
+}
+
+export function isApiAccess(access: Access): access is ApiAccess {
+  return access.startsWith('api:');
+}
+
 /**
  * How a route is reached: `public` (no sign-in: sign-in page, health, assets), `session` (signed in
- * with a password, MFA perhaps still to do: the MFA pages and sign-out), or a scope (signed in fully,
- * holding that scope in the current partnership).
+ * with a password, MFA perhaps still to do: the MFA pages and sign-out), a scope (signed in fully,
+ * holding that scope in the current partnership), or `api:<scope>` (a partner system's bearer token
+ * holding that API scope; no session counts).
  */
-export type Access = 'public' | 'session' | Scope;
+export type Access = 'public' | 'session' | Scope | ApiAccess;

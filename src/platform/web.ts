@@ -12,10 +12,11 @@ import fastifyView from '@fastify/view';
 import nunjucks from 'nunjucks';
 import type { Db } from '../db/create-db';
 import { childName } from '../domain/child-name';
+import { findApiToken, recordTokenUse, type ApiPrincipal } from './api-tokens';
 import { recordAudit, type AuditEntry } from './audit';
 import type { Config } from './config';
 import { Forbidden, NotFound, ValidationFailed } from './errors';
-import { requiresMfa, scopesOf, type Access, type Scope } from './permissions';
+import { isApiAccess, requiresMfa, scopesOf, type Access, type ApiAccess, type Scope } from './permissions';
 import { SESSION_COOKIE, loadSession, type LoadedSession, type Membership } from './sessions';
 
 declare module 'fastify' {
@@ -29,6 +30,8 @@ declare module 'fastify' {
     partnership: Membership | null;
     scopes: Set<Scope>;
     sessionExpired: 'idle' | 'absolute' | null;
+    /** The partner system's token presented to an API route (a revoked one too, so that its use is kept). */
+    apiToken: ApiPrincipal | null;
     /** Writes an audit entry with who, where and from which address already filled in. */
     audit(entry: Omit<AuditEntry, 'outcome'> & { outcome?: AuditEntry['outcome'] }): Promise<void>;
   }
@@ -67,6 +70,7 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
       routes.push({ method, url: route.url, access });
     }
     if (!access) throw new Error(`Route ${methods.join(',')} ${route.url} declares no access (config.access)`);
+    if (isApiAccess(access) && route.config?.csrf !== false) throw new Error(`Route ${methods.join(',')} ${route.url}: a bearer-token route declares csrf: false`);
   });
 
   await app.register(fastifyCookie, { secret: config.sessionSecret });
@@ -136,6 +140,7 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
   app.decorateRequest('partnership', null);
   app.decorateRequest('scopes', null as unknown as Set<Scope>);
   app.decorateRequest('sessionExpired', null);
+  app.decorateRequest('apiToken', null);
   app.decorateRequest('audit', async function (this: FastifyRequest, entry) {
     await recordAudit(db, auditBase(this, entry.outcome ?? 'allowed', entry));
   });
@@ -143,8 +148,11 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
     this.setCookie(FLASH_COOKIE, text, { signed: true, httpOnly: true, sameSite: 'lax', secure: config.cookieSecure, path: '/', maxAge: 60 });
   });
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     req.scopes = new Set();
+    const access = req.routeOptions.config.access;
+    // A partner system's route is reached with its bearer token alone: a session cookie counts for nothing there.
+    if (access && isApiAccess(access)) return authenticateApi(req, reply, access);
     const token = req.cookies[SESSION_COOKIE];
     if (!token) return;
     const loaded = await loadSession(db, token, deps.now(), { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
@@ -172,7 +180,7 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
 
   app.addHook('preHandler', async (req, reply) => {
     const access = req.routeOptions.config.access;
-    if (access === 'public' || req.is404) return;
+    if (access === 'public' || req.is404 || (access && isApiAccess(access))) return;
     const s = req.beaconSession;
     if (!s) {
       if (req.url.startsWith('/api/')) throw Object.assign(new Error('Sign in required'), { statusCode: 401 });
@@ -183,6 +191,14 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
     if (access === 'session') return;
     if (!s.mfaPassed && needsMfa(s)) return reply.redirect(s.user.mfaEnrolled ? '/sign-in/mfa' : '/mfa/set-up');
     if (!access || !req.scopes.has(access)) throw new Forbidden(`Needs ${access ?? 'a declared scope'}`);
+  });
+
+  // Every use of a known token is kept with the answer it got, refused ones too.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.apiToken) {
+      await recordTokenUse(db, req.apiToken.id, { method: req.method, path: req.url.split('?')[0]!, status: reply.statusCode, ip: req.ip }, deps.now());
+    }
+    return payload;
   });
 
   // Pages carry personal data or session state: no browser or proxy may keep them.
@@ -225,7 +241,7 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
     if (status >= 500) req.log.error({ err }, 'request failed');
     if (err instanceof Forbidden || err instanceof NotFound || err.code?.startsWith('FST_CSRF')) {
       const action = err instanceof NotFound ? 'record.not_found' : err instanceof Forbidden ? 'access.denied' : 'csrf.rejected';
-      if (err instanceof Forbidden || req.beaconSession || err.code?.startsWith('FST_CSRF')) {
+      if (err instanceof Forbidden || req.beaconSession || req.apiToken || err.code?.startsWith('FST_CSRF')) {
         await recordAudit(db, auditBase(req, 'denied', {
           action,
           recordType: err instanceof NotFound ? err.recordType : null,
@@ -245,6 +261,7 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
 
   async function renderError(req: FastifyRequest, reply: FastifyReply, status: number, kind?: string, err?: Error) {
     reply.code(status);
+    if (req.url.startsWith('/api/v1/')) return reply.send(apiErrorBody(status >= 500 && config.env === 'production' ? 'Internal Server Error' : (err?.message ?? 'Not found')));
     if (req.url.startsWith('/api/') || req.url === '/health') {
       const message = status >= 500 && config.env === 'production' ? 'Internal Server Error' : (err?.message ?? 'Not found');
       return reply.send({ statusCode: status, error: status === 404 ? 'Not Found' : message });
@@ -264,6 +281,28 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
       navigation: signedIn ? navigationFor(req, deps.navigation) : [],
     });
   }
+
+  /** Finds the bearer token and checks its scope: 401 (with WWW-Authenticate) without a live token, 403 without the scope. */
+  async function authenticateApi(req: FastifyRequest, reply: FastifyReply, access: ApiAccess) {
+    const token = await findApiToken(db, req.headers.authorization);
+    req.apiToken = token;
+    if (!token || token.revoked) {
+      const challenge = req.headers.authorization ? 'Bearer realm="Beacon API", error="invalid_token"' : 'Bearer realm="Beacon API"';
+      return reply.code(401).header('www-authenticate', challenge)
+        .send(apiErrorBody(token ? 'This token has been revoked' : 'Send a valid API token: Authorization: Bearer <token>'));
+    }
+    const scope = access.slice('api:'.length);
+    if (!(token.scopes as string[]).includes(scope)) {
+      await recordAudit(db, auditBase(req, 'denied', { action: 'access.denied', detail: { method: req.method, path: req.url.split('?')[0], needs: scope } }));
+      return reply.code(403).header('www-authenticate', `Bearer realm="Beacon API", error="insufficient_scope", scope="${scope}"`)
+        .send(apiErrorBody(`This token does not have the ${scope} scope`));
+    }
+  }
+}
+
+/** The API's one error shape: field errors carry the JSON path of the field, others a message alone. */
+export function apiErrorBody(message: string) {
+  return { errors: [{ message }] };
 }
 
 function isAsset(url: string): boolean {
@@ -283,12 +322,13 @@ function needsMfa(s: LoadedSession): boolean {
 
 function auditBase(req: FastifyRequest, outcome: AuditEntry['outcome'], entry: Omit<AuditEntry, 'outcome'>): AuditEntry {
   const s = req.beaconSession;
+  const t = req.apiToken;
   return {
     userId: s?.user.id ?? null,
-    userEmail: s?.user.email ?? null,
-    agencyId: s?.user.agencyId ?? null,
+    userEmail: s?.user.email ?? (t ? `token:${t.prefix}` : null),
+    agencyId: s?.user.agencyId ?? t?.agencyId ?? null,
     role: req.partnership?.roles.join(',') ?? null,
-    partnershipId: req.partnership?.partnershipId ?? null,
+    partnershipId: req.partnership?.partnershipId ?? t?.partnershipId ?? null,
     ip: req.ip,
     userAgent: req.headers['user-agent'] ?? null,
     ...entry,
