@@ -11,6 +11,7 @@ import { recordsRoutes } from './features/children/records.routes';
 import { childDetailsRoutes } from './features/children/child-details.routes';
 import { dashboardRoutes } from './features/dashboard/dashboard.routes';
 import { dashboardTrendRoutes } from './features/dashboard/trend.routes';
+import { frontDoorRoutes } from './features/front-door/front-door.routes';
 import { frontDoorMeasuresRoutes } from './features/front-door-measures/measures.routes';
 import { homeRoutes } from './features/home/home.routes';
 import { outboxRoutes } from './features/outbox/outbox.routes';
@@ -26,6 +27,7 @@ const navigation: NavItem[] = [
   { href: '/my-work', text: 'My work', scope: 'child.read' },
   { href: '/children', text: 'Children', scope: 'child.read' },
   { href: '/outside-home', text: 'Outside the home', scope: 'child.read' },
+  { href: '/front-door', text: 'Front door', scope: 'frontdoor.screen' },
   { href: '/dashboard', text: 'Dashboard', scope: 'dashboard.view' },
   { href: '/returns', text: 'Returns', scope: 'return.import' },
   { href: '/partner-data', text: 'Partner data', scope: 'partner_data.upload' },
@@ -74,6 +76,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await dashboardRoutes(scope, appDeps);
     await partnerDataRoutes(scope, appDeps);
     await dashboardTrendRoutes(scope, appDeps);
+    await frontDoorRoutes(scope, appDeps);
     await frontDoorMeasuresRoutes(scope, appDeps);
     await outboxRoutes(scope, appDeps);
     await apiRoutes(scope, appDeps);

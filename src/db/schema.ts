@@ -481,6 +481,8 @@ export interface ConsultationTable {
   caller_phone: string | null;
   caller_email: string | null;
   child_id: string | null;
+  /** The child as the caller named them, when not (or not yet) recorded. */
+  child_name: string | null;
   question: string;
   advice: string;
   request_for_support: boolean;

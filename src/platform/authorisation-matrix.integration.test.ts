@@ -11,7 +11,7 @@ import { dialects } from '../testing/test-db';
  */
 /** `api-token`: reached with a partner system's bearer token only, so every session here is refused 401 (tested with tokens in the API's own tests). */
 type Expect = 'public' | 'signed-in' | 'api-token' | Role[];
-type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string };
+type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string };
 type Row = { allow: Expect; record?: boolean; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
 
 const ADMIN: Role[] = ['partnership_admin'];
@@ -98,6 +98,14 @@ const MATRIX: Record<string, Row> = {
   'GET /dashboard/rules': { allow: ['business_manager'], request: () => ({ url: '/dashboard/rules' }) },
   'GET /dashboard/rules/:code': { allow: ['business_manager'], request: () => ({ url: '/dashboard/rules/re_referral_rate' }) },
   'POST /dashboard/rules/:code': { allow: ['business_manager'], request: () => ({ url: '/dashboard/rules/re_referral_rate', form: { method: '' } }) },
+  'GET /front-door': { allow: CHILD_WRITERS, request: () => ({ url: '/front-door' }) },
+  'GET /front-door/contacts/new': { allow: CHILD_WRITERS, request: () => ({ url: '/front-door/contacts/new' }) },
+  'POST /front-door/contacts/new': { allow: CHILD_WRITERS, request: () => ({ url: '/front-door/contacts/new', form: { source: '' } }) },
+  'GET /front-door/contacts/:id': { allow: CHILD_WRITERS, record: true, request: (f) => ({ url: `/front-door/contacts/${f.frontDoorContactId}` }) },
+  'POST /front-door/contacts/:id/decision': { allow: CHILD_WRITERS, record: true, request: (f) => ({ url: `/front-door/contacts/${f.frontDoorContactId}/decision`, form: { decision: '' } }) },
+  'GET /front-door/consultations': { allow: CHILD_WRITERS, request: () => ({ url: '/front-door/consultations' }) },
+  'GET /front-door/consultations/new': { allow: CHILD_WRITERS, request: () => ({ url: '/front-door/consultations/new' }) },
+  'POST /front-door/consultations/new': { allow: CHILD_WRITERS, request: () => ({ url: '/front-door/consultations/new', form: { callerName: '' } }) },
   'GET /api/docs': { allow: 'public', request: () => ({ url: '/api/docs' }) },
   'GET /api/openapi.json': { allow: 'public', request: () => ({ url: '/api/openapi.json' }) },
   'POST /api/v1/contacts': { allow: 'api-token', request: () => ({ url: '/api/v1/contacts', form: { source: '6' } }) },
@@ -137,7 +145,11 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
       file_name: 'police.csv', file_hash: 'x', uploaded_by: 'business_manager@a.test', uploaded_at: new Date() }).returning('id').executeTakeFirstOrThrow();
     const email = await t.db.insertInto('email_outbox').values({ partnership_id: t.fixture.a.id, to_address: 'dsl@school.test', subject: 'Outcome of your contact', body: 'Referred.' })
       .returning('id').executeTakeFirstOrThrow();
-    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id };
+    // A contact awaiting a decision in partnership A, about its child.
+    const frontDoorContact = await t.db.insertInto('front_door_contact').values({ partnership_id: t.fixture.a.id, received_at: new Date(), source: '2A', reason: 'Matrix',
+      consent: 'given', decision_due_at: new Date(), updated_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+    await t.db.insertInto('contact').values({ partnership_id: t.fixture.a.id, child_id: t.fixture.a.childId, contact_date: '2026-06-02', front_door_contact_id: frontDoorContact.id }).execute();
+    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id };
   });
   afterAll(async () => { await t?.close(); });
 

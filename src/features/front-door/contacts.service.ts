@@ -61,13 +61,13 @@ const london = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
 });
 
-function londonParts(instant: Date): { date: string; time: string } {
+export function londonParts(instant: Date): { date: string; time: string } {
   const p = Object.fromEntries(london.formatToParts(instant).map((x) => [x.type, x.value]));
   return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}:${p.second}` };
 }
 
 /** The instant a London wall-clock time names (in the hour skipped in spring, the hour after). */
-function londonInstant(date: string, time: string): Date {
+export function londonInstant(date: string, time: string): Date {
   const asUtc = Date.parse(`${date}T${time}Z`);
   // London is UTC or UTC+1: try both offsets and keep the one that reads back as the same wall clock.
   for (const offsetHours of [0, 1]) {
