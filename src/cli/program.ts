@@ -11,6 +11,7 @@ import { indicatorsCommands } from './indicators';
 import { exportCommands } from './export';
 import { partnerDataCommands } from './partner-data';
 import { partnershipCommands } from './partnership';
+import { tokenCommands } from './token';
 import { userCommands } from './user';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -30,6 +31,7 @@ export function buildProgram(ctx: CliContext): Command {
   calendarCommands(program, ctx);
   indicatorsCommands(program, ctx);
   partnerDataCommands(program, ctx);
+  tokenCommands(program, ctx);
   mashCommands(program, ctx);
   return program;
 }

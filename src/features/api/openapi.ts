@@ -264,7 +264,7 @@ export function fieldRows(schema: JsonSchema, prefix = ''): FieldRow[] {
     const field = resolve(raw);
     const path = `${prefix}${name}`;
     const base = Array.isArray(field.type) ? field.type.join(' or ') : field.type;
-    const type = [base, field.format && `(${field.format})`, field.enum && `, one of ${field.enum.filter((e) => e !== null).join(', ')}`].filter(Boolean).join(' ');
+    const type = `${[base, field.format && `(${field.format})`].filter(Boolean).join(' ')}${field.enum ? `, one of ${field.enum.filter((e) => e !== null).join(', ')}` : ''}`;
     rows.push({ name: path, type, required: resolved.required?.includes(name) ?? false, description: raw.description ?? field.description ?? '' });
     if (field.type === 'object') rows.push(...fieldRows(field, `${path}.`));
     if (field.type === 'array' && field.items && resolve(field.items).type === 'object') rows.push(...fieldRows(field.items, `${path}[].`));
