@@ -98,6 +98,16 @@ const MATRIX: Record<string, Row> = {
   'GET /dashboard/rules': { allow: ['business_manager'], request: () => ({ url: '/dashboard/rules' }) },
   'GET /dashboard/rules/:code': { allow: ['business_manager'], request: () => ({ url: '/dashboard/rules/re_referral_rate' }) },
   'POST /dashboard/rules/:code': { allow: ['business_manager'], request: () => ({ url: '/dashboard/rules/re_referral_rate', form: { method: '' } }) },
+  'GET /admin/mash': { allow: ADMIN, request: () => ({ url: '/admin/mash' }) },
+  'POST /admin/mash': { allow: ADMIN, request: () => ({ url: '/admin/mash', form: { start: '' } }) },
+  'GET /mash': { allow: CHILD_WRITERS, request: () => ({ url: '/mash' }) },
+  'GET /mash/enquiries/:id': { allow: CHILD_WRITERS, record: true, request: (f) => ({ url: `/mash/enquiries/${f.mashEnquiryId}` }) },
+  'POST /mash/enquiries/:id/checks': { allow: CHILD_WRITERS, record: true, request: (f) => ({ url: `/mash/enquiries/${f.mashEnquiryId}/checks`, form: { version: '0' } }) },
+  'POST /mash/enquiries/:id/rag': { allow: CHILD_WRITERS, record: true, request: (f) => ({ url: `/mash/enquiries/${f.mashEnquiryId}/rag`, form: { rag: '' } }) },
+  'POST /mash/enquiries/:id/decision': { allow: CHILD_WRITERS, record: true, request: (f) => ({ url: `/mash/enquiries/${f.mashEnquiryId}/decision`, form: { decision: '' } }) },
+  'GET /mash/checks': { allow: ['mash_officer'], request: () => ({ url: '/mash/checks' }) },
+  'GET /mash/checks/:id': { allow: ['mash_officer'], record: true, request: (f) => ({ url: `/mash/checks/${f.agencyCheckId}` }) },
+  'POST /mash/checks/:id': { allow: ['mash_officer'], record: true, request: (f) => ({ url: `/mash/checks/${f.agencyCheckId}`, form: { information: '' } }) },
   'GET /front-door': { allow: CHILD_WRITERS, request: () => ({ url: '/front-door' }) },
   'GET /front-door/contacts/new': { allow: CHILD_WRITERS, request: () => ({ url: '/front-door/contacts/new' }) },
   'POST /front-door/contacts/new': { allow: CHILD_WRITERS, request: () => ({ url: '/front-door/contacts/new', form: { source: '' } }) },
@@ -149,7 +159,15 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
     const frontDoorContact = await t.db.insertInto('front_door_contact').values({ partnership_id: t.fixture.a.id, received_at: new Date(), source: '2A', reason: 'Matrix',
       consent: 'given', decision_due_at: new Date(), updated_at: new Date() }).returning('id').executeTakeFirstOrThrow();
     await t.db.insertInto('contact').values({ partnership_id: t.fixture.a.id, child_id: t.fixture.a.childId, contact_date: '2026-06-02', front_door_contact_id: frontDoorContact.id }).execute();
-    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id };
+    // A MASH enquiry in partnership A with a check asked of the fixture's agency (the agency of A's MASH officer).
+    const contact = await t.db.insertInto('front_door_contact').values({ partnership_id: t.fixture.a.id, received_at: new Date(), source: '6', reason: 'Matrix',
+      consent: 'given', decision_due_at: new Date(), status: 'in_mash', decision: 'mash_enquiry', updated_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+    await t.db.insertInto('contact').values({ partnership_id: t.fixture.a.id, child_id: t.fixture.a.childId, contact_date: '2026-06-01', front_door_contact_id: contact.id }).execute();
+    const enquiry = await t.db.insertInto('mash_enquiry').values({ partnership_id: t.fixture.a.id, front_door_contact_id: contact.id, rag: 'amber', opened_at: new Date(), updated_at: new Date() })
+      .returning('id').executeTakeFirstOrThrow();
+    const check = await t.db.insertInto('agency_check').values({ partnership_id: t.fixture.a.id, mash_enquiry_id: enquiry.id, agency_id: t.fixture.a.agencyId, rag: 'amber',
+      requested_at: new Date(), due_at: new Date(Date.now() + 86_400_000) }).returning('id').executeTakeFirstOrThrow();
+    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id , mashEnquiryId: enquiry.id, agencyCheckId: check.id };
   });
   afterAll(async () => { await t?.close(); });
 
