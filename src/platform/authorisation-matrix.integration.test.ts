@@ -11,7 +11,7 @@ import { dialects } from '../testing/test-db';
  */
 /** `api-token`: reached with a partner system's bearer token only, so every session here is refused 401 (tested with tokens in the API's own tests). */
 type Expect = 'public' | 'signed-in' | 'api-token' | Role[];
-type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string };
+type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string };
 type Row = { allow: Expect; record?: boolean; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
 
 const ADMIN: Role[] = ['partnership_admin'];
@@ -155,10 +155,6 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
       file_name: 'police.csv', file_hash: 'x', uploaded_by: 'business_manager@a.test', uploaded_at: new Date() }).returning('id').executeTakeFirstOrThrow();
     const email = await t.db.insertInto('email_outbox').values({ partnership_id: t.fixture.a.id, to_address: 'dsl@school.test', subject: 'Outcome of your contact', body: 'Referred.' })
       .returning('id').executeTakeFirstOrThrow();
-    // A contact awaiting a decision in partnership A, about its child.
-    const frontDoorContact = await t.db.insertInto('front_door_contact').values({ partnership_id: t.fixture.a.id, received_at: new Date(), source: '2A', reason: 'Matrix',
-      consent: 'given', decision_due_at: new Date(), updated_at: new Date() }).returning('id').executeTakeFirstOrThrow();
-    await t.db.insertInto('contact').values({ partnership_id: t.fixture.a.id, child_id: t.fixture.a.childId, contact_date: '2026-06-02', front_door_contact_id: frontDoorContact.id }).execute();
     // A MASH enquiry in partnership A with a check asked of the fixture's agency (the agency of A's MASH officer).
     const contact = await t.db.insertInto('front_door_contact').values({ partnership_id: t.fixture.a.id, received_at: new Date(), source: '6', reason: 'Matrix',
       consent: 'given', decision_due_at: new Date(), status: 'in_mash', decision: 'mash_enquiry', updated_at: new Date() }).returning('id').executeTakeFirstOrThrow();
@@ -167,7 +163,11 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
       .returning('id').executeTakeFirstOrThrow();
     const check = await t.db.insertInto('agency_check').values({ partnership_id: t.fixture.a.id, mash_enquiry_id: enquiry.id, agency_id: t.fixture.a.agencyId, rag: 'amber',
       requested_at: new Date(), due_at: new Date(Date.now() + 86_400_000) }).returning('id').executeTakeFirstOrThrow();
-    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id , mashEnquiryId: enquiry.id, agencyCheckId: check.id };
+    // A contact awaiting a decision in partnership A, about its child.
+    const frontDoorContact = await t.db.insertInto('front_door_contact').values({ partnership_id: t.fixture.a.id, received_at: new Date(), source: '2A', reason: 'Matrix',
+      consent: 'given', decision_due_at: new Date(), updated_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+    await t.db.insertInto('contact').values({ partnership_id: t.fixture.a.id, child_id: t.fixture.a.childId, contact_date: '2026-06-02', front_door_contact_id: frontDoorContact.id }).execute();
+    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id };
   });
   afterAll(async () => { await t?.close(); });
 
