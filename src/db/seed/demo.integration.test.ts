@@ -15,7 +15,9 @@ describe.each(dialects())('demo seed (%s)', (dialect) => {
     expect(types.map((r) => r.type).sort()).toEqual(['education', 'health', 'local_authority', 'police']);
     const roles = await t.db.selectFrom('membership').select('role').where('partnership_id', '=', result.partnershipId).distinct().execute();
     expect(roles).toHaveLength(9);
-    const n = Number((await t.db.selectFrom('child').select((eb) => eb.fn.countAll<string>().as('n')).where('partnership_id', '=', result.partnershipId).executeTakeFirstOrThrow()).n);
+    const n = Number((await t.db.selectFrom('child').select((eb) => eb.fn.countAll<string>().as('n')).where('partnership_id', '=', result.partnershipId)
+      // The front door's demo contacts add children not yet numbered by the case system (FD-...).
+      .where('la_child_id', 'not like', 'FD-%').executeTakeFirstOrThrow()).n);
     expect(n).toBe(120);
     for (const table of ['referral', 'assessment', 'cla_episode'] as const) {
       const rows = Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).where('partnership_id', '=', result.partnershipId).executeTakeFirstOrThrow()).n);

@@ -8,6 +8,7 @@ import { addUser } from '../../features/users/users.service';
 import type { Role } from '../../platform/permissions';
 import { seedAllocations } from './allocations';
 import { seedPartnerData } from './partner-data';
+import { seedFrontDoor } from './front-door';
 import { generateChildren, generateDisabilities } from './generator';
 import { generateJourneys, type Journeys } from './journeys';
 
@@ -81,6 +82,11 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
     await saveSetting(db, main.id, code, { method: 'none' }, value, 'business.manager@northmere.gov.uk');
   }
   await seedPartnerData(db, { partnershipId: main.id, today, uploadedBy: 'business.manager@northmere.gov.uk' });
+  await seedFrontDoor(db, {
+    partnershipId: main.id, now: opts.today ? new Date(`${opts.today}T12:00:00Z`) : new Date(),
+    agencies: { police: agencyIds.get('police')!, trust: agencyIds.get('trust')!, school: agencyIds.get('school')!, council: agencyIds.get('council')! },
+    worker: 'social.worker@northmere.gov.uk', manager: 'team.manager@northmere.gov.uk',
+  });
 
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
 }
