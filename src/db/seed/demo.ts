@@ -8,6 +8,7 @@ import { addUser } from '../../features/users/users.service';
 import type { Role } from '../../platform/permissions';
 import { seedAllocations } from './allocations';
 import { seedPartnerData } from './partner-data';
+import { seedMash } from './mash';
 import { seedFrontDoor } from './front-door';
 import { generateChildren, generateDisabilities } from './generator';
 import { generateJourneys, type Journeys } from './journeys';
@@ -86,6 +87,14 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
     partnershipId: main.id, now: opts.today ? new Date(`${opts.today}T12:00:00Z`) : new Date(),
     agencies: { police: agencyIds.get('police')!, trust: agencyIds.get('trust')!, school: agencyIds.get('school')!, council: agencyIds.get('council')! },
     worker: 'social.worker@northmere.gov.uk', manager: 'team.manager@northmere.gov.uk',
+  });
+
+  // The MASH: open enquiries with the agencies' checks in every state, and decided ones over recent months.
+  await seedMash(db, {
+    partnershipId: main.id, now: opts.today ? new Date(`${opts.today}T12:00:00Z`) : new Date(),
+    agencies: { police: agencyIds.get('police')!, trust: agencyIds.get('trust')!, school: agencyIds.get('school')! },
+    manager: 'team.manager@northmere.gov.uk',
+    officers: { police: 'mash.police@nep.police.uk', trust: 'mash.health@nhs.net', school: 'mash.education@riverside.sch.uk' },
   });
 
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
