@@ -135,7 +135,8 @@ export async function findEnquiry(db: Db, partnershipId: number, id: string): Pr
     .where('e.partnership_id', '=', partnershipId).where('e.id', '=', id).executeTakeFirst() : undefined;
   if (!row) throw new NotFound('No such MASH enquiry', 'mash_enquiry', id.slice(0, 60));
   const children = (await childrenOfContacts(db, partnershipId, [row.contact_id])).get(row.contact_id) ?? [];
-  const checks = await checksQuery(db, partnershipId).where('k.mash_enquiry_id', '=', id).orderBy('a.name').execute();
+  // Lower case, so that PGlite's C collation and a server's locale give the same order.
+  const checks = await checksQuery(db, partnershipId).where('k.mash_enquiry_id', '=', id).orderBy(sql`lower(a.name)`).execute();
   const ragChanges = await db.selectFrom('mash_rag_change as r').leftJoin('app_user as u', 'u.id', 'r.changed_by')
     .select(['r.from_rag as fromRag', 'r.to_rag as toRag', 'r.reason', 'u.name as changedBy', 'r.changed_at as changedAt'])
     .where('r.mash_enquiry_id', '=', id).orderBy('r.changed_at').orderBy('r.id').execute();
