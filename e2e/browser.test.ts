@@ -544,48 +544,6 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     await expectAccessible(admin, 'MASH settings with errors');
   });
 
-  it('the MASH: the team manager reads the enquiries and an enquiry, a health officer answers a check, and the administrator sets the MASH hours', async () => {
-    const manager = (await person()).page;
-    await signIn(manager, 'team.manager@northmere.gov.uk');
-    await manager.getByRole('navigation').getByRole('link', { name: 'MASH', exact: true }).click();
-    await heading(manager, 'MASH enquiries');
-    await manager.getByRole('link', { name: 'Ivy Carr, Noah Carr' }).waitFor();
-    await expectAccessible(manager, 'MASH enquiries');
-    await manager.getByRole('link', { name: 'Ivy Carr, Noah Carr' }).click();
-    await heading(manager, 'Ivy Carr, Noah Carr');
-    await manager.getByText('Escalated').first().waitFor();
-    await expectAccessible(manager, 'MASH enquiry');
-    await manager.getByRole('button', { name: 'Record the decision' }).click();
-    await expectErrorSummary(manager, ['Select the MASH decision', 'Enter a summary of the decision',
-      'Northmere and Eastholm Police, Northmere Hospitals NHS Foundation Trust have not completed their checks: confirm you are deciding without them']);
-    await expectAccessible(manager, 'MASH enquiry with errors');
-
-    const officer = (await person()).page;
-    await signIn(officer, 'mash.health@nhs.net');
-    await officer.getByRole('navigation').getByRole('link', { name: 'MASH checks', exact: true }).click();
-    await heading(officer, 'MASH checks for your agency');
-    await expectAccessible(officer, 'MASH checks for an agency');
-    await officer.getByRole('link', { name: /^Ivy Carr/ }).click();
-    await heading(officer, 'Ivy Carr, Noah Carr');
-    await expectAccessible(officer, 'MASH check');
-    await officer.getByRole('button', { name: 'Complete the check' }).click();
-    await expectErrorSummary(officer, ['Enter what your agency knows about the children and family, or that it holds nothing about them']);
-    await expectAccessible(officer, 'MASH check with errors');
-    await officer.getByLabel('What your agency knows about the children and their family').fill('Both children registered with Riverside Surgery; Noah missed his 12-month review.');
-    await officer.getByRole('button', { name: 'Complete the check' }).click();
-    await officer.locator('.govuk-notification-banner', { hasText: 'Check completed.' }).waitFor();
-
-    const admin = (await person()).page;
-    await signIn(admin, 'admin@northmere.gov.uk');
-    await admin.goto('/admin/mash');
-    await heading(admin, 'MASH hours and check timescales');
-    await expectAccessible(admin, 'MASH settings');
-    await admin.getByLabel('Red').fill('');
-    await admin.getByRole('button', { name: 'Save MASH settings' }).click();
-    await expectErrorSummary(admin, ['Enter the red limit as a number of hours more than 0 and at most 720, like 4']);
-    await expectAccessible(admin, 'MASH settings with errors');
-  });
-
   it('shows the page-not-found page, and a practitioner is told they do not have access to people and roles', async () => {
     const visitor = await person();
     const missing = await visitor.page.goto('/no-such-page');
