@@ -15,6 +15,7 @@ import { frontDoorRoutes } from './features/front-door/front-door.routes';
 import { frontDoorMeasuresRoutes } from './features/front-door-measures/measures.routes';
 import { homeRoutes } from './features/home/home.routes';
 import { outboxRoutes } from './features/outbox/outbox.routes';
+import { frontDoorQualityRoutes } from './features/front-door-quality/quality.routes';
 import { partnerDataRoutes } from './features/partner-data/partner-data.routes';
 import { returnsRoutes } from './features/returns/returns.routes';
 import { worklistsRoutes } from './features/worklists/worklists.routes';
@@ -28,6 +29,7 @@ const navigation: NavItem[] = [
   { href: '/children', text: 'Children', scope: 'child.read' },
   { href: '/outside-home', text: 'Outside the home', scope: 'child.read' },
   { href: '/front-door', text: 'Front door', scope: 'frontdoor.screen' },
+  { href: '/front-door/quality', text: 'Front door quality', scope: 'frontdoor.audit' },
   { href: '/dashboard', text: 'Dashboard', scope: 'dashboard.view' },
   { href: '/returns', text: 'Returns', scope: 'return.import' },
   { href: '/partner-data', text: 'Partner data', scope: 'partner_data.upload' },
@@ -79,6 +81,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await frontDoorRoutes(scope, appDeps);
     await frontDoorMeasuresRoutes(scope, appDeps);
     await outboxRoutes(scope, appDeps);
+    await frontDoorQualityRoutes(scope, appDeps);
     await apiRoutes(scope, appDeps);
   });
   await app.ready();

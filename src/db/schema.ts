@@ -18,6 +18,15 @@ export type PartnershipSettings = {
   timescales?: Record<string, number>;
   /** The MASH: its opening hours (London time), how its clock runs, and each RAG's limit for agency checks. */
   mash?: MashSettings;
+  /** The front door's quality assurance regime: audits a calendar month of each kind. */
+  frontDoorAudit?: FrontDoorAuditSettings;
+};
+
+export type FrontDoorAuditSettings = {
+  /** Audits a month: the team manager's and senior social worker's, the MASH's multi-agency ones, the head of service's dip audits. */
+  targets: { manager: number; multi_agency: number; dip: number };
+  /** Dip audits drawn only from contacts about a child who was re-referred. */
+  dipReReferrals: boolean;
 };
 
 export type MashSettings = {

@@ -11,7 +11,7 @@ import { dialects } from '../testing/test-db';
  */
 /** `api-token`: reached with a partner system's bearer token only, so every session here is refused 401 (tested with tokens in the API's own tests). */
 type Expect = 'public' | 'signed-in' | 'api-token' | Role[];
-type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string };
+type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string; frontDoorAuditId: string };
 type Row = { allow: Expect; record?: boolean; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
 
 const ADMIN: Role[] = ['partnership_admin'];
@@ -19,6 +19,7 @@ const CHILD_READERS: Role[] = ['social_worker', 'team_manager', 'auditor'];
 const CHILD_WRITERS: Role[] = ['social_worker', 'team_manager'];
 const ANALYST: Role[] = ['data_analyst'];
 const PARTNER_DATA: Role[] = ['business_manager', 'data_analyst'];
+const FRONT_DOOR_AUDIT: Role[] = ['team_manager', 'auditor'];
 
 const MATRIX: Record<string, Row> = {
   'GET /health': { allow: 'public', request: () => ({ url: '/health' }) },
@@ -74,6 +75,12 @@ const MATRIX: Record<string, Row> = {
   'GET /admin/audit': { allow: ADMIN, request: () => ({ url: '/admin/audit' }) },
   'GET /admin/outbox': { allow: ADMIN, request: () => ({ url: '/admin/outbox' }) },
   'GET /admin/outbox/:id': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/outbox/${f.emailId}` }) },
+  'GET /front-door/quality': { allow: FRONT_DOOR_AUDIT, request: () => ({ url: '/front-door/quality?month=2026-06' }) },
+  'POST /front-door/quality/select': { allow: FRONT_DOOR_AUDIT, request: () => ({ url: '/front-door/quality/select', form: { month: '2026-06' } }) },
+  'GET /front-door/quality/settings': { allow: FRONT_DOOR_AUDIT, request: () => ({ url: '/front-door/quality/settings' }) },
+  'POST /front-door/quality/settings': { allow: FRONT_DOOR_AUDIT, request: () => ({ url: '/front-door/quality/settings', form: { manager: 'many' } }) },
+  'GET /front-door/quality/audits/:id': { allow: FRONT_DOOR_AUDIT, record: true, request: (f) => ({ url: `/front-door/quality/audits/${f.frontDoorAuditId}` }) },
+  'POST /front-door/quality/audits/:id': { allow: FRONT_DOOR_AUDIT, record: true, request: (f) => ({ url: `/front-door/quality/audits/${f.frontDoorAuditId}`, form: { grade: '' } }) },
   'POST /admin/audit/verify': { allow: ADMIN, request: () => ({ url: '/admin/audit/verify' }) },
   'GET /returns': { allow: ANALYST, request: () => ({ url: '/returns' }) },
   'GET /returns/import': { allow: ANALYST, request: () => ({ url: '/returns/import' }) },
@@ -167,7 +174,10 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
     const frontDoorContact = await t.db.insertInto('front_door_contact').values({ partnership_id: t.fixture.a.id, received_at: new Date(), source: '2A', reason: 'Matrix',
       consent: 'given', decision_due_at: new Date(), updated_at: new Date() }).returning('id').executeTakeFirstOrThrow();
     await t.db.insertInto('contact').values({ partnership_id: t.fixture.a.id, child_id: t.fixture.a.childId, contact_date: '2026-06-02', front_door_contact_id: frontDoorContact.id }).execute();
-    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id };
+    // A front door quality audit of that contact's decision, in partnership A.
+    const fdAudit = await t.db.insertInto('front_door_audit').values({ partnership_id: t.fixture.a.id, month: '2026-06-01', kind: 'manager', front_door_contact_id: contact.id })
+      .returning('id').executeTakeFirstOrThrow();
+    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
   });
   afterAll(async () => { await t?.close(); });
 
