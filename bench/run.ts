@@ -17,6 +17,8 @@
  *    demo partnership, for a large LA with ten years of history (1,000,000 contacts, 200,000 referrals,
  *    60,000 CP plans, 40,000 looked-after episodes, times --indicator-scale) and, on PostgreSQL, with
  *    --indicator-partnerships (20) such LAs in the database; then the scorecard page (GET /dashboard) warm.
+ *  - api: contacts accepted per second through POST /api/v1/contacts, --connections clients each with its
+ *    own API token, for --duration seconds.
  * Both on embedded PGlite and on PostgreSQL (a throwaway cluster, or BENCH_DATABASE_URL on 127.0.0.1).
  *
  *   npm run bench -- [--only startup|home|children|returns|indicators] [--dialect pglite|postgres|both] [--repeats 3]
@@ -36,6 +38,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { childrenBench, QUERY_KINDS, type ChildrenResult } from './lib/children';
 import { MAX_SEARCH_CHILDREN } from './lib/children-data';
+import { apiBench, type ApiResult } from './lib/api';
 import { homeBench, type HomeResult } from './lib/home';
 import { openPostgres, type PgTarget } from './lib/postgres';
 import { indicatorsBench, type IndicatorsResult } from './lib/indicators';
@@ -47,7 +50,7 @@ import { Cleanup, table } from './lib/util';
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
 function usage(message: string): never {
-  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children|returns|indicators] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
+  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children|returns|indicators|api] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
     '[--connections 1-200] [--duration 1-60] [--warmup 0-30] [--children 1-100000] [--no-npm] [--max-minutes 1-90] ' +
     `[--search-children 1000-${MAX_SEARCH_CHILDREN}] [--search-requests 12-3000] [--record-requests 10-2000] [--clients 1-32] ` +
     '[--cin-children 100-1000000] [--s903-children 10-100000] [--big-return-mb 0-1000] [--big-dialect pglite|postgres|both] [--python-children 100-100000] '
@@ -81,7 +84,7 @@ const { values } = (() => {
 })();
 if (values.help) usage('benchmarks of start-up time, of the signed-in home page, of finding a child and reading their record, and of importing statutory returns');
 const only = values.only ?? 'all';
-if (!['all', 'startup', 'home', 'children', 'returns', 'indicators'].includes(only)) usage('--only must be startup, home, children, returns or indicators');
+if (!['all', 'startup', 'home', 'children', 'returns', 'indicators', 'api'].includes(only)) usage('--only must be startup, home, children, returns, indicators or api');
 const indicatorScale = values['indicator-scale'] === undefined ? 1 : Number(values['indicator-scale']);
 if (!(indicatorScale >= 0.01 && indicatorScale <= 1)) usage('--indicator-scale must be a number from 0.01 to 1');
 const dialectArg = values.dialect ?? 'both';
@@ -89,7 +92,7 @@ if (!['pglite', 'postgres', 'both'].includes(dialectArg)) usage('--dialect must 
 const bigDialectArg = values['big-dialect'] ?? 'both';
 if (!['pglite', 'postgres', 'both'].includes(bigDialectArg)) usage('--big-dialect must be pglite, postgres or both');
 const options = {
-  only: only as 'all' | 'startup' | 'home' | 'children' | 'returns' | 'indicators',
+  only: only as 'all' | 'startup' | 'home' | 'children' | 'returns' | 'indicators' | 'api',
   dialects: (dialectArg === 'both' ? ['pglite', 'postgres'] : [dialectArg]) as ('pglite' | 'postgres')[],
   repeats: intOption(values.repeats, 'repeats', 1, 10, 3),
   connections: intOption(values.connections, 'connections', 1, 200, 20),
@@ -122,6 +125,7 @@ const runHome = options.only === 'all' || options.only === 'home';
 const runChildren = options.only === 'all' || options.only === 'children';
 const runReturns = options.only === 'all' || options.only === 'returns';
 const runIndicators = options.only === 'all' || options.only === 'indicators';
+const runApi = options.only === 'all' || options.only === 'api';
 
 const tmp = os.tmpdir();
 /** Error text goes into the results file: no machine paths in it. */
@@ -153,6 +157,7 @@ const results = {
   children: [] as ChildrenResult[],
   returns: null as ReturnsResult | null,
   indicators: { cases: [], scorecard: [] } as IndicatorsResult,
+  api: [] as ApiResult[],
   errors: [] as string[],
 };
 
@@ -294,6 +299,14 @@ async function main() {
         });
       }
     }
+    if (runApi) {
+      for (const dialect of options.dialects) {
+        await section(`api ${dialect}`, async () => {
+          log(`Contacts through the API on ${dialect}: ${options.connections} clients, ${options.durationS} s…`);
+          results.api.push(await apiBench({ dialect, db: await fresh(dialect)(), connections: options.connections, durationS: options.durationS, log }));
+        });
+      }
+    }
   } finally {
     finishing = true;
     await stopAllServers();
@@ -326,6 +339,16 @@ async function main() {
   if (results.children.length) printChildren(results.children);
   if (results.returns) printReturns(results.returns);
   if (results.indicators.cases.length) printIndicators(results.indicators);
+  if (results.api.length) {
+    console.log(`Contacts accepted through POST /api/v1/contacts (${options.connections} clients, each its own token, ${options.durationS} s)`);
+    console.log(table(
+      ['Database', 'Contacts/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'Requests', 'Non-2xx', 'Errors', 'Recorded'],
+      results.api.map((a) => [a.dialect, a.measured.rpsOverall.toFixed(0), a.measured.latencyMs.p50.toFixed(1), a.measured.latencyMs.p95.toFixed(1),
+        a.measured.latencyMs.p99.toFixed(1), a.measured.latencyMs.max.toFixed(0), String(a.measured.requests), String(a.measured.non2xx),
+        String(a.measured.errors + a.measured.timeouts), String(a.contactsRecorded)]),
+    ));
+    console.log('');
+  }
   const env = results.environment;
   console.log(`Node ${env.node}, ${env.cpus}× ${env.cpuModel}, ${env.memoryGb} GB` +
     (env.postgres ? `, PostgreSQL ${env.postgres.serverVersion} (${env.postgres.source})` : '') +

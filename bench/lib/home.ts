@@ -26,12 +26,13 @@ export type HomeResult = {
 
 const MAX_SAMPLES = 5_000_000;
 
-export function cannon(url: string, cookie: string, connections: number, durationS: number): Promise<CannonSummary> {
+/** `extra`: more of autocannon's options, such as `requests` that each build their own request. */
+export function cannon(url: string, cookie: string, connections: number, durationS: number, extra: Partial<autocannon.Options> = {}): Promise<CannonSummary> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
     const codes: Record<string, number> = {};
     const guard: { timer?: NodeJS.Timeout } = {};
-    const instance = autocannon({ url, connections, duration: durationS, timeout: 10, headers: { cookie } }, (err, result) => {
+    const instance = autocannon({ url, connections, duration: durationS, timeout: 10, headers: { cookie }, ...extra }, (err, result) => {
       clearTimeout(guard.timer);
       if (err) return reject(err);
       latencies.sort((a, b) => a - b);

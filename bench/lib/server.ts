@@ -9,7 +9,7 @@ export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** Settings Beacon reads; none is inherited from the shell running the benchmark. */
 const CONFIG_KEYS = new Set([
   'NODE_ENV', 'PORT', 'HOST', 'DATABASE_URL', 'SESSION_SECRET', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS',
-  'COOKIE_SECURE', 'TRUST_PROXY', 'LOGIN_MAX_FAILURES', 'LOGIN_LOCKOUT_MINUTES', 'LOG_LEVEL',
+  'COOKIE_SECURE', 'TRUST_PROXY', 'LOGIN_MAX_FAILURES', 'LOGIN_LOCKOUT_MINUTES', 'LOG_LEVEL', 'API_RATE_LIMIT_PER_MINUTE',
 ]);
 
 export type DbEnv = { DATABASE_URL: string } | { BEACON_DATA_DIR: string };
@@ -20,6 +20,8 @@ export type ServerOptions = {
   port: number;
   db: DbEnv;
   logLevel?: string;
+  /** Settings of Beacon's own for this run. */
+  env?: Record<string, string>;
 };
 
 export type RunningServer = {
@@ -43,6 +45,7 @@ function serverEnv(opts: ServerOptions): NodeJS.ProcessEnv {
     PORT: String(opts.port),
     HOST: '127.0.0.1',
     ...(opts.logLevel ? { LOG_LEVEL: opts.logLevel } : {}),
+    ...opts.env,
   };
 }
 
