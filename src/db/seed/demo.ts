@@ -10,6 +10,7 @@ import { seedAllocations } from './allocations';
 import { seedPartnerData } from './partner-data';
 import { seedMash } from './mash';
 import { seedFrontDoor } from './front-door';
+import { seedFrontDoorQuality } from './front-door-quality';
 import { generateChildren, generateDisabilities } from './generator';
 import { generateJourneys, type Journeys } from './journeys';
 
@@ -95,6 +96,13 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
     agencies: { police: agencyIds.get('police')!, trust: agencyIds.get('trust')!, school: agencyIds.get('school')! },
     manager: 'team.manager@northmere.gov.uk',
     officers: { police: 'mash.police@nep.police.uk', trust: 'mash.health@nhs.net', school: 'mash.education@riverside.sch.uk' },
+  });
+
+  // ---- Front door quality assurance (after the front door's contacts and the MASH's enquiries) ----
+  // Three months of audits of the front door's decisions: the past two nearly all done, this month under way.
+  await seedFrontDoorQuality(db, {
+    partnershipId: main.id, now: opts.today ? new Date(`${opts.today}T12:00:00Z`) : new Date(),
+    manager: 'team.manager@northmere.gov.uk', auditor: 'auditor@nhs.net',
   });
 
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
