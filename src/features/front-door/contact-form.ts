@@ -144,7 +144,9 @@ export function problemsOnPage(form: FormValues, problems: FieldError[]): FieldE
     const i = PAGE_ORDER.findIndex((prefix) => field.startsWith(prefix));
     return i === -1 ? PAGE_ORDER.length : i;
   };
-  return onPage.map((p, i) => ({ p, i })).sort((a, b) => place(a.p.field) - place(b.p.field) || a.i - b.i).map((x) => x.p);
+  const row = (field: string) => Number(/^children-(\d+)-/.exec(field)?.[1] ?? 0);
+  return onPage.map((p, i) => ({ p, i }))
+    .sort((a, b) => place(a.p.field) - place(b.p.field) || row(a.p.field) - row(b.p.field) || a.i - b.i).map((x) => x.p);
 }
 
 const PAGE_ORDER = ['children', 'receivedAt', 'referrer-name', 'referrer-role', 'referrer-agency', 'referrer-email', 'referrer-phone', 'source', 'reason', 'urgency', 'domesticAbuse', 'schoolNote', 'consent', 'lawfulBasis'];
