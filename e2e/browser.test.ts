@@ -544,6 +544,69 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     await expectAccessible(admin, 'MASH settings with errors');
   });
 
+  it('the partnership administrator reads the outbox and one email in it', async () => {
+    const demo = await server.db.db.selectFrom('partnership').select('id').where('la_code', '=', '990').executeTakeFirstOrThrow();
+    await server.db.db.insertInto('email_outbox').values({
+      partnership_id: demo.id, to_address: 'dsl@riverside.sch.uk', subject: 'Outcome of your contact about a pupil',
+      body: 'Dear Ms Marsh,\nThank you for your contact. It has been passed to a social worker for assessment.', status: 'failed', attempts: 1, last_error: 'connect ECONNREFUSED 127.0.0.1:25',
+    }).execute();
+    const { page } = await person();
+    await signIn(page, 'admin@northmere.gov.uk');
+    await page.getByRole('navigation').getByRole('link', { name: 'Outbox', exact: true }).click();
+    await heading(page, 'Outbox');
+    expect(await page.locator('table').textContent()).toContain('ECONNREFUSED');
+    await expectAccessible(page, 'outbox');
+    await page.getByRole('link', { name: 'Outcome of your contact about a pupil' }).click();
+    await heading(page, 'Outcome of your contact about a pupil');
+    expect(await page.locator('#email-body').textContent()).toContain('passed to a social worker');
+    await expectAccessible(page, 'an email in the outbox');
+  });
+
+  it('the team manager sets the audit regime, selects decisions to audit, and completes an audit after correcting it', async () => {
+    const { page } = await person();
+    await signIn(page, 'team.manager@northmere.gov.uk');
+    await page.getByRole('navigation').getByRole('link', { name: 'Front door quality', exact: true }).click();
+    await page.locator('.govuk-caption-l', { hasText: 'Front door quality assurance' }).waitFor();
+    expect(await page.getByRole('img', { name: 'Front door audits graded good or better, by month' }).count()).toBe(1);
+    await expectAccessible(page, 'front door quality schedule');
+
+    await page.getByRole('link', { name: 'Change the audit regime' }).click();
+    await heading(page, 'Front door audit regime');
+    await expectAccessible(page, 'front door audit regime');
+    await page.getByLabel('Team manager and senior social worker audits').fill('');
+    await page.getByRole('button', { name: 'Save the audit regime' }).click();
+    await expectErrorSummary(page, ['Enter the number of team manager audits a month']);
+    await expectAccessible(page, 'front door audit regime with errors');
+    await page.getByLabel('Team manager and senior social worker audits').fill('12');
+    await page.getByRole('button', { name: 'Save the audit regime' }).click();
+    await page.locator('.govuk-notification-banner', { hasText: 'The audit regime is saved.' }).waitFor();
+
+    await page.getByRole('radio', { name: /Decisions made in/ }).first().check();
+    await page.getByRole('button', { name: 'Select decisions to audit' }).click();
+    await page.locator('.govuk-notification-banner', { hasText: /selected for audit/ }).waitFor();
+    await page.getByRole('link', { name: /Audit the decision about/ }).first().click();
+    await heading(page, 'Audit of a front door decision');
+    await expectAccessible(page, 'front door audit form');
+
+    await page.getByRole('button', { name: 'Complete the audit' }).click();
+    await page.locator('.govuk-error-summary').waitFor();
+    expect(await page.locator('.govuk-error-summary__list a').allTextContents()).toContain('Select the overall grade');
+    await followErrorLink(page, 'Select the overall grade', 'grade');
+    await expectAccessible(page, 'front door audit form with errors');
+
+    for (const question of ['Was the threshold applied correctly?', 'Was consent handled lawfully?', 'Was the child’s voice considered?',
+      'Were the right agencies checked?', 'Was the decision timely?', 'Was management oversight recorded?']) {
+      await page.getByRole('group', { name: question }).getByLabel('Yes', { exact: true }).check();
+    }
+    await page.getByLabel('Requires improvement', { exact: true }).check();
+    await page.getByRole('button', { name: 'Complete the audit' }).click();
+    await expectErrorSummary(page, ['Enter the learning points: a grade below good needs them']);
+    await page.getByLabel('Learning points').fill('Record what the child said in their own words.');
+    await page.getByRole('button', { name: 'Complete the audit' }).click();
+    await page.locator('.govuk-notification-banner', { hasText: 'Audit completed: Requires improvement.' }).waitFor();
+    expect(await page.locator('body').textContent()).toContain('Record what the child said in their own words.');
+  });
+
   it('shows the page-not-found page, and a practitioner is told they do not have access to people and roles', async () => {
     const visitor = await person();
     const missing = await visitor.page.goto('/no-such-page');
