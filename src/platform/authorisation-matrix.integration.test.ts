@@ -132,7 +132,7 @@ const MATRIX: Record<string, Row> = {
 type Outcome = 'allowed' | 'forbidden' | 'not-found' | 'sign-in' | 'unauthorised';
 
 function outcomeOf(res: { statusCode: number; headers: Record<string, unknown> }): Outcome {
-  if (res.statusCode === 401) return 'unauthorised';
+  if (res.statusCode === 401 && String(res.headers['www-authenticate']).startsWith('Bearer')) return 'unauthorised';
   if (res.statusCode === 403) return 'forbidden';
   if (res.statusCode === 404) return 'not-found';
   if (res.statusCode === 302 && String(res.headers.location).startsWith('/sign-in')) return 'sign-in';
