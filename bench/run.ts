@@ -42,6 +42,7 @@ import { apiBench, type ApiResult } from './lib/api';
 import { homeBench, type HomeResult } from './lib/home';
 import { openPostgres, type PgTarget } from './lib/postgres';
 import { indicatorsBench, type IndicatorsResult } from './lib/indicators';
+import { mashBench, type MashResult } from './lib/mash';
 import { returnsBench, type ReturnsResult } from './lib/returns';
 import { repoRoot, stopAllServers, type DbEnv } from './lib/server';
 import { startupBench, type StartupResult } from './lib/startup';
@@ -50,11 +51,11 @@ import { Cleanup, table } from './lib/util';
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
 function usage(message: string): never {
-  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children|returns|indicators|api] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
+  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children|returns|indicators|mash|api] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
     '[--connections 1-200] [--duration 1-60] [--warmup 0-30] [--children 1-100000] [--no-npm] [--max-minutes 1-90] ' +
     `[--search-children 1000-${MAX_SEARCH_CHILDREN}] [--search-requests 12-3000] [--record-requests 10-2000] [--clients 1-32] ` +
     '[--cin-children 100-1000000] [--s903-children 10-100000] [--big-return-mb 0-1000] [--big-dialect pglite|postgres|both] [--python-children 100-100000] '
-    + '[--indicator-scale 0.01-1] [--indicator-partnerships 1-20]');
+    + '[--indicator-scale 0.01-1] [--indicator-partnerships 1-20] [--mash-checks 100-20000]');
   process.exit(2);
 }
 
@@ -74,7 +75,7 @@ const { values } = (() => {
         'max-minutes': { type: 'string' }, 'search-children': { type: 'string' }, 'search-requests': { type: 'string' },
         'record-requests': { type: 'string' }, clients: { type: 'string' }, 'cin-children': { type: 'string' }, 's903-children': { type: 'string' },
         'big-return-mb': { type: 'string' }, 'big-dialect': { type: 'string' }, 'python-children': { type: 'string' },
-        'indicator-scale': { type: 'string' }, 'indicator-partnerships': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'indicator-scale': { type: 'string' }, 'indicator-partnerships': { type: 'string' }, 'mash-checks': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
@@ -84,7 +85,7 @@ const { values } = (() => {
 })();
 if (values.help) usage('benchmarks of start-up time, of the signed-in home page, of finding a child and reading their record, and of importing statutory returns');
 const only = values.only ?? 'all';
-if (!['all', 'startup', 'home', 'children', 'returns', 'indicators', 'api'].includes(only)) usage('--only must be startup, home, children, returns, indicators or api');
+if (!['all', 'startup', 'home', 'children', 'returns', 'indicators', 'mash', 'api'].includes(only)) usage('--only must be startup, home, children, returns, indicators, mash or api');
 const indicatorScale = values['indicator-scale'] === undefined ? 1 : Number(values['indicator-scale']);
 if (!(indicatorScale >= 0.01 && indicatorScale <= 1)) usage('--indicator-scale must be a number from 0.01 to 1');
 const dialectArg = values.dialect ?? 'both';
@@ -92,7 +93,7 @@ if (!['pglite', 'postgres', 'both'].includes(dialectArg)) usage('--dialect must 
 const bigDialectArg = values['big-dialect'] ?? 'both';
 if (!['pglite', 'postgres', 'both'].includes(bigDialectArg)) usage('--big-dialect must be pglite, postgres or both');
 const options = {
-  only: only as 'all' | 'startup' | 'home' | 'children' | 'returns' | 'indicators' | 'api',
+  only: only as 'all' | 'startup' | 'home' | 'children' | 'returns' | 'indicators' | 'mash' | 'api',
   dialects: (dialectArg === 'both' ? ['pglite', 'postgres'] : [dialectArg]) as ('pglite' | 'postgres')[],
   repeats: intOption(values.repeats, 'repeats', 1, 10, 3),
   connections: intOption(values.connections, 'connections', 1, 200, 20),
@@ -115,6 +116,8 @@ const options = {
   /** The large LA's size as a share of 1,000,000 contacts, 200,000 referrals…; and how many such partnerships on PostgreSQL. */
   indicatorScale,
   indicatorPartnerships: intOption(values['indicator-partnerships'], 'indicator-partnerships', 1, 20, 20),
+  /** Open checks in the police MASH officer's queue for the MASH benchmark. */
+  mashChecks: intOption(values['mash-checks'], 'mash-checks', 100, 20_000, 2000),
   /** Each child process of the returns benchmark is stopped after this long. */
   returnsStepTimeoutS: 600,
   // Seeding 200,000 children twice takes a few minutes more than start-up and the home page.
@@ -126,6 +129,7 @@ const runChildren = options.only === 'all' || options.only === 'children';
 const runReturns = options.only === 'all' || options.only === 'returns';
 const runIndicators = options.only === 'all' || options.only === 'indicators';
 const runApi = options.only === 'all' || options.only === 'api';
+const runMash = options.only === 'all' || options.only === 'mash';
 
 const tmp = os.tmpdir();
 /** Error text goes into the results file: no machine paths in it. */
@@ -158,6 +162,7 @@ const results = {
   returns: null as ReturnsResult | null,
   indicators: { cases: [], scorecard: [] } as IndicatorsResult,
   api: [] as ApiResult[],
+  mash: [] as MashResult[],
   errors: [] as string[],
 };
 
@@ -299,6 +304,15 @@ async function main() {
         });
       }
     }
+    if (runMash) {
+      for (const dialect of options.dialects) {
+        await section(`mash ${dialect}`, async () => {
+          log(`MASH officer's queue on ${dialect}: ${options.mashChecks.toLocaleString('en-GB')} open checks, ${Math.min(options.connections, 10)} connections…`);
+          results.mash.push(await mashBench({ dialect, db: await fresh(dialect)(), checks: options.mashChecks,
+            connections: Math.min(options.connections, 10), durationS: options.durationS, log }));
+        });
+      }
+    }
     if (runApi) {
       for (const dialect of options.dialects) {
         await section(`api ${dialect}`, async () => {
@@ -339,6 +353,10 @@ async function main() {
   if (results.children.length) printChildren(results.children);
   if (results.returns) printReturns(results.returns);
   if (results.indicators.cases.length) printIndicators(results.indicators);
+  for (const m of results.mash) {
+    console.log(`MASH officer's queue GET /mash/checks on ${m.dialect} with ${m.openChecks.toLocaleString('en-GB')} open checks, ${m.connections} connections: `
+      + `${m.measured.rpsOverall} req/s, p50 ${m.measured.latencyMs.p50} ms, p95 ${m.measured.latencyMs.p95} ms, p99 ${m.measured.latencyMs.p99} ms`);
+  }
   if (results.api.length) {
     console.log(`Contacts accepted through POST /api/v1/contacts (${options.connections} clients, each its own token, ${options.durationS} s)`);
     console.log(table(

@@ -171,6 +171,29 @@ describe.each(dialects())('the MASH (%s)', (dialect) => {
     expect(listed.detail).toMatchObject({ children: expect.any(Number) });
   });
 
+  it('pages a long queue by due time, 50 at a time, with the counts of all that are open', async () => {
+    const housing = (await addAgency(t.db, t.fixture.a.id, { name: 'Alpha Housing', type: 'housing' })).id;
+    await officer('housing.officer@a.test', housing, t.fixture.a.id);
+    const now = t.clock.now();
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const e = await openEnquiry({ children: [{ firstName: 'Kit', lastName: `Page${String(i).padStart(2, '0')}`, dateOfBirth: '2015-02-02' }] });
+      // Five already overdue; the rest due an hour apart.
+      ids.push((await t.db.insertInto('agency_check').values({ partnership_id: t.fixture.a.id, mash_enquiry_id: e.id, agency_id: housing, rag: 'green',
+        requested_at: now, due_at: new Date(now.getTime() + (i - 5) * HOUR + 60_000) }).returning('id').executeTakeFirstOrThrow()).id);
+    }
+    const officerClient = await signIn(t, 'housing.officer@a.test');
+    const first = await officerClient.get('/mash/checks');
+    expect(first.body).toMatch(/60 outstanding, <strong>5 overdue<\/strong>\. Page 1 of 2\./);
+    expect(ids.slice(0, 50).every((id) => first.body.includes(id))).toBe(true);
+    expect(first.body.indexOf(ids[0]!)).toBeLessThan(first.body.indexOf(ids[49]!));
+    expect(first.body).not.toContain(ids[50]);
+    const second = await officerClient.get('/mash/checks?page=2');
+    expect(ids.slice(50).every((id) => second.body.includes(id))).toBe(true);
+    expect(second.body).not.toContain(ids[0]);
+    expect((await officerClient.get('/mash/checks?page=99')).body).toContain('Page 2 of 2.');
+  });
+
   it('completes a check once, with what the agency knows, need-to-know marked for the MASH team', async () => {
     const e = await openEnquiry({ children: [{ firstName: 'Dan', lastName: 'Price', dateOfBirth: '2012-07-30' }] });
     const manager = await signIn(t, 'team_manager@a.test');

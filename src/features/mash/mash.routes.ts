@@ -146,13 +146,24 @@ export async function mashRoutes(app: FastifyInstance, { db, now, mailer }: AppD
   // An agency's MASH officer
 
   app.get('/mash/checks', { config: { access: 'mash.respond' } }, async (req, reply) => {
-    const queue = await agencyQueue(db, pid(req), agencyId(req), now());
+    const page = Number.parseInt(String((req.query as { page?: string }).page ?? '1'), 10);
+    const queue = await agencyQueue(db, pid(req), agencyId(req), now(), page);
     const children = [...queue.open, ...queue.completed].reduce((n, c) => n + c.children.length, 0);
-    await req.audit({ action: 'agency_check.list', recordType: 'agency_check', detail: { open: queue.open.length, completed: queue.completed.length, children } });
+    await req.audit({ action: 'agency_check.list', recordType: 'agency_check',
+      detail: { page: queue.page, open: queue.open.length, completed: queue.completed.length, children } });
     const at = now();
     return reply.view('mash/views/checks.njk', {
-      ...common, title: 'MASH checks for your agency',
+      ...common, title: 'MASH checks for your agency', counts: queue.counts,
       open: queue.open.map((c) => ({ ...c, countdown: countdown(c.dueAt, at) })), completed: queue.completed,
+      pagination: queue.pages > 1 ? {
+        previous: queue.page > 1 ? { href: `/mash/checks?page=${queue.page - 1}` } : undefined,
+        next: queue.page < queue.pages ? { href: `/mash/checks?page=${queue.page + 1}` } : undefined,
+        items: Array.from({ length: queue.pages }, (_, i) => i + 1)
+          .filter((n) => n === 1 || n === queue.pages || Math.abs(n - queue.page) <= 2)
+          .flatMap((n, i, shown) => [...(i > 0 && n - shown[i - 1]! > 1 ? [{ ellipsis: true }] : []),
+            { number: n, href: `/mash/checks?page=${n}`, current: n === queue.page }]),
+      } : null,
+      page: queue.page, pages: queue.pages,
     });
   });
 

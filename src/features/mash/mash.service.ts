@@ -303,14 +303,41 @@ async function withChildren(db: Db, partnershipId: number, rows: (CheckView & { 
   return rows.map((r) => ({ ...r, children: children.get(r.contactId) ?? [] }));
 }
 
-/** The checks asked of one agency in the partnership: open ones by due time, and those completed in the last 14 days. */
-export async function agencyQueue(db: Db, partnershipId: number, agencyId: number, now: Date): Promise<{ open: QueueCheck[]; completed: QueueCheck[] }> {
+export const QUEUE_PAGE = 50;
+
+export type AgencyQueue = {
+  open: QueueCheck[];
+  completed: QueueCheck[];
+  /** Over all the agency's open checks, not only the page shown. */
+  counts: { open: number; overdue: number; escalated: number };
+  page: number;
+  pages: number;
+};
+
+/**
+ * The checks asked of one agency in the partnership: a page of the open ones by due time (a busy
+ * force can have thousands open across the hub; a page of 50 keeps the queue quick to load and to
+ * read), their counts, and those completed in the last 14 days.
+ */
+export async function agencyQueue(db: Db, partnershipId: number, agencyId: number, now: Date, page = 1): Promise<AgencyQueue> {
   const base = () => checksQuery(db, partnershipId).innerJoin('mash_enquiry as e', 'e.id', 'k.mash_enquiry_id')
     .select(['e.id as enquiryId', 'e.front_door_contact_id as contactId']).where('k.agency_id', '=', agencyId);
-  const open = await base().where('k.status', '=', 'requested').orderBy('k.due_at').execute();
+  const counted = await db.selectFrom('agency_check').where('partnership_id', '=', partnershipId).where('agency_id', '=', agencyId).where('status', '=', 'requested')
+    .select([
+      sql<number>`count(*)::int`.as('open'),
+      sql<number>`(count(*) filter (where due_at < ${now}))::int`.as('overdue'),
+      sql<number>`(count(*) filter (where escalated_at is not null))::int`.as('escalated'),
+    ]).executeTakeFirstOrThrow();
+  const pages = Math.max(1, Math.ceil(counted.open / QUEUE_PAGE));
+  const shown = Math.min(Math.max(1, Math.floor(page) || 1), pages);
+  const open = await base().where('k.status', '=', 'requested').orderBy('k.due_at').orderBy('k.id')
+    .limit(QUEUE_PAGE).offset((shown - 1) * QUEUE_PAGE).execute();
   const completed = await base().where('k.status', '=', 'completed').where('k.responded_at', '>=', new Date(now.getTime() - 14 * 86_400_000))
-    .orderBy('k.responded_at', 'desc').limit(50).execute();
-  return { open: await withChildren(db, partnershipId, open), completed: await withChildren(db, partnershipId, completed) };
+    .orderBy('k.responded_at', 'desc').limit(QUEUE_PAGE).execute();
+  return {
+    open: await withChildren(db, partnershipId, open), completed: await withChildren(db, partnershipId, completed),
+    counts: counted, page: shown, pages,
+  };
 }
 
 export type CheckPage = QueueCheck & { version: number; reason: string; source: string; domesticAbuse: boolean; receivedAt: Date; enquiryStatus: 'open' | 'decided' };
