@@ -607,6 +607,17 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     expect(await page.locator('body').textContent()).toContain('Record what the child said in their own words.');
   });
 
+  it('shows the API documentation to anyone, with each endpoint, field and example', async () => {
+    const { page } = await person();
+    const res = await page.goto('/api/docs');
+    expect(res?.status()).toBe(200);
+    await heading(page, 'API for partner systems');
+    await page.getByRole('link', { name: 'POST /api/v1/contacts' }).click();
+    expect(await page.locator('table', { hasText: 'Request body fields' }).locator('th[scope=row]').allTextContents()).toContain('children[].dateOfBirth');
+    await expectFrontendJsRan(page);
+    await expectAccessible(page, 'API documentation');
+  });
+
   it('shows the page-not-found page, and a practitioner is told they do not have access to people and roles', async () => {
     const visitor = await person();
     const missing = await visitor.page.goto('/no-such-page');
