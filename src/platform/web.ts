@@ -311,9 +311,11 @@ function isAsset(url: string): boolean {
 
 function navigationFor(req: FastifyRequest, items: NavItem[]) {
   const current = req.url.split('?')[0]!;
-  return items.filter((n) => req.scopes.has(n.scope)).map((n) => ({
-    href: n.href, text: n.text, active: current === n.href || (n.href !== '/' && current.startsWith(`${n.href}/`)),
-  }));
+  const shown = items.filter((n) => req.scopes.has(n.scope));
+  // The most specific item is the current one: /front-door/quality is not also the front door's.
+  const matches = shown.filter((n) => current === n.href || (n.href !== '/' && current.startsWith(`${n.href}/`)));
+  const active = matches.sort((a, b) => b.href.length - a.href.length)[0];
+  return shown.map((n) => ({ href: n.href, text: n.text, active: n === active }));
 }
 
 function needsMfa(s: LoadedSession): boolean {

@@ -111,6 +111,9 @@ describe.each(dialects())('front door quality assurance (%s)', (dialect) => {
     ]);
     expect(res.body).toMatch(/govuk-tag--red">\s*0%/);
     expect((await t.db.selectFrom('audit_event').select('action').where('action', '=', 'front_door_audit.list').execute())).toHaveLength(1);
+    // Only the most specific navigation item is the current page.
+    const current = [...res.body.matchAll(/href="([^"]+)"\s+aria-current="true"/g)].map((m) => m[1]);
+    expect(current).toEqual(['/front-door/quality']);
   });
 
   it('the select button schedules decisions of the month before and says what it did', async () => {
