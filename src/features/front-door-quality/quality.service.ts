@@ -121,6 +121,9 @@ export async function selectAudits(db: Db, partnershipId: number, month: string,
   const settings = await auditSettings(db, partnershipId);
   const { start, end } = monthBounds(decisionsMonth);
   return db.transaction().execute(async (tx) => {
+    // One selection at a time for a partnership's month: two managers pressing the button together would
+    // each count what is already scheduled and, between them, overshoot the target.
+    await sql`select pg_advisory_xact_lock(${partnershipId}, hashtext(${`front_door_audit:${month}`}))`.execute(tx);
     const outcome = {} as SelectionOutcome;
     for (const kind of AUDIT_KINDS) {
       const already = Number((await tx.selectFrom('front_door_audit').select((eb) => eb.fn.countAll<string>().as('n'))
