@@ -47,6 +47,9 @@ const DEFAULT_TIMEOUTS = { connectionMs: 5_000, greetingMs: 5_000, socketMs: 10_
 // One address, nothing that could end a header line or add a recipient.
 const SINGLE_ADDRESS = /^[^\s@,;<>"()[\]\\]+@[^\s@,;<>"()[\]\\]+\.[^\s@,;<>"()[\]\\]+$/;
 
+/** One plain address, as the mailer will take it: forms check with this so nothing they accept is refused later. */
+export const isSingleEmailAddress = (value: string) => SINGLE_ADDRESS.test(value);
+
 function refuseUnsafe(email: Email) {
   if (!SINGLE_ADDRESS.test(email.to)) throw new EmailRefused('The address to send to is not one plain email address');
   if (/[\r\n]/.test(email.subject)) throw new EmailRefused('An email subject cannot contain a line break');

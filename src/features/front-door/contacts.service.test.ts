@@ -36,5 +36,9 @@ describe('a contact checked', () => {
     }, now).map((e) => e.field);
     expect(fields).toEqual(['children.0.firstName', 'children.0.dateOfBirth', 'source', 'reason', 'receivedAt', 'referrer.email', 'schoolNote', 'consentNotSoughtReason']);
     expect(contactProblems({ ...good, children: [] }, now).map((e) => e.field)).toEqual(['children']);
+    // Two addresses in one, or a display name: the mailer would refuse them, so the form does first.
+    for (const email of ['a,b@c.org', 'Jo <jo@c.org>', 'jo@c.org\r\nBcc: x@y.org']) {
+      expect(contactProblems({ ...good, referrer: { email } }, now).map((e) => e.field), email).toEqual(['referrer.email']);
+    }
   });
 });

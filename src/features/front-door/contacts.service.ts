@@ -4,6 +4,7 @@ import type { Db } from '../../db/create-db';
 import type { ContactDecision } from '../../db/schema';
 import { addWorkingDays, isIsoDate } from '../../domain/calendar';
 import { checkCode } from '../../domain/codes';
+import { isSingleEmailAddress } from '../../platform/email';
 import { NotFound, ValidationFailed, type FieldError } from '../../platform/errors';
 import { possibleDuplicates, type PossibleDuplicate } from '../children/child-details.service';
 
@@ -45,7 +46,6 @@ export class PossibleDuplicateChildren extends Error {
 }
 
 const MAX_TEXT = 10_000;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * The decision is due one working day after receipt, at the same London clock time: a contact received
@@ -106,7 +106,7 @@ export function contactProblems(input: ContactInput, now: Date): FieldError[] {
   text('referrer.name', r.name, "the referrer's name", false);
   text('referrer.role', r.role, "the referrer's role", false);
   text('referrer.agencyName', r.agencyName, "the referrer's agency", false);
-  if (r.email && !EMAIL.test(r.email)) errors.push({ field: 'referrer.email', message: 'Enter the referrer’s email address in the right form, like name@example.org' });
+  if (r.email && !isSingleEmailAddress(r.email.trim())) errors.push({ field: 'referrer.email', message: 'Enter the referrer’s email address in the right form, like name@example.org' });
   text('referrer.phone', r.phone, "the referrer's phone number", false);
   text('schoolNote', input.schoolNote, 'the note to the school', false);
   if (input.schoolNote && !input.domesticAbuse) errors.push({ field: 'schoolNote', message: 'A note to the school goes with a domestic abuse notification only' });

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/create-db';
 import type { ContactDecision, Rag } from '../../db/schema';
 import { labelOf } from '../../domain/codes';
-import type { Mailer } from '../../platform/email';
+import { EmailRefused, type Mailer } from '../../platform/email';
 import { NotFound, ValidationFailed, type FieldError } from '../../platform/errors';
 import { openReferrals, type OpenedReferral } from './contacts.service';
 
@@ -208,7 +208,14 @@ export async function tellReferrer(db: Db, mailer: Mailer, partnershipId: number
   const children = await db.selectFrom('contact as x').innerJoin('child as c', 'c.id', 'x.child_id').select(['c.first_name', 'c.last_name'])
     .where('x.partnership_id', '=', partnershipId).where('x.front_door_contact_id', '=', id).orderBy('c.first_name').execute();
   const { subject, body } = referrerEmail({ ...contact, decision: contact.decision }, children, partnershipName);
-  const sent = await mailer.send(db, { to: contact.referrer_email, subject, body, partnershipId, record: { type: 'front_door_contact', id } });
+  let sent: Awaited<ReturnType<Mailer['send']>>;
+  try {
+    sent = await mailer.send(db, { to: contact.referrer_email, subject, body, partnershipId, record: { type: 'front_door_contact', id } });
+  } catch (err) {
+    // An address recorded before the form's check matched the mailer's: the page says the referrer was not told.
+    if (err instanceof EmailRefused) return 'failed' as const;
+    throw err;
+  }
   if (sent.status !== 'failed') {
     await db.updateTable('front_door_contact').set({ referrer_told_at: now }).where('partnership_id', '=', partnershipId).where('id', '=', id).execute();
   }
