@@ -14,6 +14,7 @@ import { dashboardTrendRoutes } from './features/dashboard/trend.routes';
 import { frontDoorRoutes } from './features/front-door/front-door.routes';
 import { frontDoorMeasuresRoutes } from './features/front-door-measures/measures.routes';
 import { homeRoutes } from './features/home/home.routes';
+import { mashRoutes } from './features/mash/mash.routes';
 import { outboxRoutes } from './features/outbox/outbox.routes';
 import { frontDoorQualityRoutes } from './features/front-door-quality/quality.routes';
 import { partnerDataRoutes } from './features/partner-data/partner-data.routes';
@@ -30,6 +31,8 @@ const navigation: NavItem[] = [
   { href: '/outside-home', text: 'Outside the home', scope: 'child.read' },
   { href: '/front-door', text: 'Front door', scope: 'frontdoor.screen' },
   { href: '/front-door/quality', text: 'Front door quality', scope: 'frontdoor.audit' },
+  { href: '/mash', text: 'MASH', scope: 'frontdoor.screen' },
+  { href: '/mash/checks', text: 'MASH checks', scope: 'mash.respond' },
   { href: '/dashboard', text: 'Dashboard', scope: 'dashboard.view' },
   { href: '/returns', text: 'Returns', scope: 'return.import' },
   { href: '/partner-data', text: 'Partner data', scope: 'partner_data.upload' },
@@ -78,11 +81,12 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await dashboardRoutes(scope, appDeps);
     await partnerDataRoutes(scope, appDeps);
     await dashboardTrendRoutes(scope, appDeps);
-    await frontDoorRoutes(scope, appDeps);
-    await frontDoorMeasuresRoutes(scope, appDeps);
     await outboxRoutes(scope, appDeps);
     await frontDoorQualityRoutes(scope, appDeps);
+    await frontDoorRoutes(scope, appDeps);
     await apiRoutes(scope, appDeps);
+    await mashRoutes(scope, appDeps);
+    await frontDoorMeasuresRoutes(scope, appDeps);
   });
   await app.ready();
   return Object.assign(app, { beaconRoutes: routes }) as BeaconApp;
