@@ -101,5 +101,7 @@ describe.each(dialects())('front door measures (%s)', (dialect) => {
     expect(res.body).toContain('66.7% of the 3 contacts decided were decided within one working day.');
     expect(res.body).toContain('Contacts received by month');
     expect((await manager.get('/dashboard/front-door?period=month&to=2026-13-01')).statusCode).toBe(400);
+    // Reached from the scorecard, for the same period.
+    expect((await manager.get('/dashboard?period=month&to=2026-10-31')).body).toContain('href="/dashboard/front-door?period=month&amp;from=2026-10-01&amp;to=2026-10-31"');
   });
 });
