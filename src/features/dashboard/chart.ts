@@ -1,11 +1,10 @@
 import * as Plot from '@observablehq/plot';
-import { parseHTML } from 'linkedom';
+import { accessibleChart, chartDocument } from '../../platform/chart-svg';
 import type { IndicatorKind } from '../indicators/indicator-codes';
 
 export type TrendPoint = { month: string /* YYYY-MM */; value: number | null };
 export type ChartOptions = { title: string; yLabel: string; kind: IndicatorKind; /** Prefix of the ids the SVG's title and description take: unique on the page. */ id?: string };
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
 const BRAND = '#1d70b8'; // GOV.UK brand blue: the line and dots stand out from the black axes.
 const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const numberFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
@@ -35,17 +34,16 @@ export function describeTrend(points: TrendPoint[], { title, kind }: ChartOption
 }
 
 /**
- * The monthly trend as an SVG string, drawn by Observable Plot against linkedom's document so it
- * needs no browser and no script. The page's Content-Security-Policy refuses inline styles, so
- * Plot's `<style>` element is removed and `.beacon-chart` in beacon.scss does its work. A month
- * without a value (a rate with no population, say) leaves a gap in the line rather than a zero.
+ * The monthly trend as an SVG string, drawn by Observable Plot on the server (see accessibleChart for
+ * what makes it fit for the page). A month without a value (a rate with no population, say) leaves a
+ * gap in the line rather than a zero.
  */
 export function trendChartSvg(points: TrendPoint[], options: ChartOptions): string {
-  const { document } = parseHTML('<!doctype html><html><body></body></html>');
+  const document = chartDocument();
   const data = points.map((p) => ({ date: monthDate(p.month), month: p.month, value: p.value }));
   const known = data.filter((d) => d.value !== null);
   const svg = Plot.plot({
-    document: document as unknown as Document,
+    document,
     className: 'beacon-chart',
     width: 640,
     height: 320,
@@ -77,24 +75,5 @@ export function trendChartSvg(points: TrendPoint[], options: ChartOptions): stri
       }),
     ],
   }) as unknown as Element;
-
-  for (const style of [...svg.querySelectorAll('style')]) style.remove();
-  for (const el of [svg, ...svg.querySelectorAll('[style]')]) el.removeAttribute('style');
-  // Plot names its groups ("line", "dot"), but a <g> without a role may not carry a name (axe
-  // aria-prohibited-attr), and inside an image nothing is read out anyway: the image has its own name.
-  for (const el of [...svg.querySelectorAll('[aria-label]')]) el.removeAttribute('aria-label');
-  const id = options.id ?? 'trend-chart';
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-labelledby', `${id}-title`);
-  svg.setAttribute('aria-describedby', `${id}-desc`);
-  // In the SVG namespace: an HTML <title> would be written out with its text unescaped.
-  const desc = document.createElementNS(SVG_NS, 'desc');
-  desc.setAttribute('id', `${id}-desc`);
-  desc.textContent = describeTrend(points, options);
-  svg.insertBefore(desc, svg.firstChild);
-  const title = document.createElementNS(SVG_NS, 'title');
-  title.setAttribute('id', `${id}-title`);
-  title.textContent = options.title;
-  svg.insertBefore(title, svg.firstChild);
-  return svg.outerHTML;
+  return accessibleChart(svg, document, { id: options.id ?? 'trend-chart', title: options.title, description: describeTrend(points, options) });
 }

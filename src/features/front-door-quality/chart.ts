@@ -1,8 +1,7 @@
 import * as Plot from '@observablehq/plot';
-import { parseHTML } from 'linkedom';
+import { accessibleChart, chartDocument } from '../../platform/chart-svg';
 import type { MonthGrades } from './quality.service';
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
 const BRAND = '#1d70b8';
 const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const shortMonth = new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' });
@@ -25,15 +24,13 @@ export function describeGrades(months: MonthGrades[]): string {
 
 /**
  * The share of each month's completed audits graded good or better, as bars, drawn on the server as the
- * dashboard's trend chart is: Observable Plot against linkedom, with Plot's inline style removed for the
- * Content-Security-Policy and the name and summary given as SVG title and desc. A month without audits
- * has no bar, not a zero.
+ * dashboard's trend chart is (see accessibleChart). A month without audits has no bar, not a zero.
  */
 export function gradesChartSvg(months: MonthGrades[], id = 'grades-chart'): string {
-  const { document } = parseHTML('<!doctype html><html><body></body></html>');
+  const document = chartDocument();
   const data = months.map((m) => ({ label: `${shortMonth.format(monthDate(m.month))} ${m.month.slice(2, 4)}`, ...m }));
   const svg = Plot.plot({
-    document: document as unknown as Document,
+    document,
     className: 'beacon-chart',
     width: 640,
     height: 300,
@@ -50,19 +47,5 @@ export function gradesChartSvg(months: MonthGrades[], id = 'grades-chart'): stri
       Plot.ruleY([0]),
     ],
   }) as unknown as Element;
-  for (const style of [...svg.querySelectorAll('style')]) style.remove();
-  for (const el of [svg, ...svg.querySelectorAll('[style]')]) el.removeAttribute('style');
-  for (const el of [...svg.querySelectorAll('[aria-label]')]) el.removeAttribute('aria-label');
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-labelledby', `${id}-title`);
-  svg.setAttribute('aria-describedby', `${id}-desc`);
-  const desc = document.createElementNS(SVG_NS, 'desc');
-  desc.setAttribute('id', `${id}-desc`);
-  desc.textContent = describeGrades(months);
-  svg.insertBefore(desc, svg.firstChild);
-  const title = document.createElementNS(SVG_NS, 'title');
-  title.setAttribute('id', `${id}-title`);
-  title.textContent = 'Front door audits graded good or better, by month';
-  svg.insertBefore(title, svg.firstChild);
-  return svg.outerHTML;
+  return accessibleChart(svg, document, { id, title: 'Front door audits graded good or better, by month', description: describeGrades(months) });
 }
