@@ -1,6 +1,7 @@
 import { isIsoDate } from '../../domain/calendar';
 import { checkCode, codesFor, collectionYearOf, type CodeListId } from '../../domain/codes';
 import { isValidNhsNumber, upnProblem } from '../../domain/identifiers';
+import { londonInstant, londonParts } from '../../domain/london';
 import type { FieldError } from '../../platform/errors';
 
 /**
@@ -119,7 +120,7 @@ export const RECORD_TYPES: RecordType[] = [
   ] },
   { type: 'missing_episode', title: 'Missing episode', parent: 'child', dateField: 'started_at',
     // The 903 return holds MIS_START and MIS_END as dates: the London dates of the times recorded.
-    derive: (v) => ({ start_date: v.started_at instanceof Date ? londonDate(v.started_at) : null, end_date: v.returned_at instanceof Date ? londonDate(v.returned_at) : null }),
+    derive: (v) => ({ start_date: v.started_at instanceof Date ? londonParts(v.started_at).date : null, end_date: v.returned_at instanceof Date ? londonParts(v.returned_at).date : null }),
     fields: [
     { name: 'missing_type', label: 'Missing or away?', kind: 'choice', required: true, options: [{ value: 'M', text: 'Missing (whereabouts unknown)' }, { value: 'A', text: 'Away without authorisation (whereabouts known)' }] },
     { name: 'started_at', label: 'When the child went missing', kind: 'datetime', required: true },
@@ -177,8 +178,9 @@ export function formValueOf(field: Field, record: Record<string, unknown>): Form
   if (field.kind === 'datetime') {
     const d = v instanceof Date ? v : typeof v === 'string' ? new Date(v) : null;
     if (!d) return { [`${field.name}-date`]: '', [`${field.name}-time`]: '' };
-    const local = londonParts(d);
-    return { [`${field.name}-date`]: `${local.day}/${local.month}/${local.year}`, [`${field.name}-time`]: `${local.hour}:${local.minute}` };
+    const { date, time } = londonParts(d);
+    const [year, month, day] = date.split('-');
+    return { [`${field.name}-date`]: `${Number(day)}/${Number(month)}/${year}`, [`${field.name}-time`]: time.slice(0, 5) };
   }
   if (field.kind === 'boolean') return { [field.name]: v === true ? 'yes' : v === false ? 'no' : '' };
   if (field.kind === 'codes') return { [field.name]: Array.isArray(v) ? v.map(String) : [] };
@@ -330,18 +332,6 @@ function readDate(day: string, month: string, year: string): string | null {
   return isIsoDate(iso) ? iso : 'invalid';
 }
 
-const londonFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-
-function londonDate(d: Date): string {
-  const p = londonParts(d);
-  return `${p.year}-${p.month.padStart(2, '0')}-${p.day.padStart(2, '0')}`;
-}
-
-function londonParts(d: Date) {
-  const parts = Object.fromEntries(londonFormat.formatToParts(d).map((p) => [p.type, p.value]));
-  return { year: parts.year!, month: String(Number(parts.month)), day: String(Number(parts.day)), hour: parts.hour!, minute: parts.minute! };
-}
-
 function isoFromSlashes(text: string): string | null {
   const d = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
   return d ? `${d[3]}-${d[2]!.padStart(2, '0')}-${d[1]!.padStart(2, '0')}` : null;
@@ -354,11 +344,7 @@ function readLondonDateTime(dateText: string, timeText: string): Date | null {
   if (!d || !t || Number(t[1]) > 23 || Number(t[2]) > 59) return null;
   const iso = `${d[3]}-${d[2]!.padStart(2, '0')}-${d[1]!.padStart(2, '0')}`;
   if (!isIsoDate(iso)) return null;
-  const guess = new Date(`${iso}T${t[1]!.padStart(2, '0')}:${t[2]}:00Z`);
-  // London is UTC or UTC+1: take the offset London shows at that moment and correct by it.
-  const shown = londonParts(guess);
-  const offsetMinutes = (Date.UTC(Number(shown.year), Number(shown.month) - 1, Number(shown.day), Number(shown.hour), Number(shown.minute)) - guess.getTime()) / 60_000;
-  return new Date(guess.getTime() - offsetMinutes * 60_000);
+  return londonInstant(iso, `${t[1]!.padStart(2, '0')}:${t[2]}:00`);
 }
 
 /** The codes a select offers: this year's list, plus the record's own code if it has since left the list. */

@@ -4,7 +4,7 @@ import type { Db } from '../../db/create-db';
 import type { ContactDecision, FrontDoorAuditSettings } from '../../db/schema';
 import { addMonths } from '../../domain/calendar';
 import { NotFound, ValidationFailed, type FieldError } from '../../platform/errors';
-import { londonInstant, londonParts } from '../front-door/contacts.service';
+import { londonInstant, londonParts } from '../../domain/london';
 import { settingsOf } from '../partnerships/partnerships.service';
 import {
   ANSWERS, AUDIT_KINDS, GRADES, NEEDS_LEARNING, QUESTIONS, type Answer, type AuditAnswers, type AuditKind, type Grade,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/create-db';
 import { ValidationFailed, type FieldError } from '../../platform/errors';
-import { londonInstant, londonParts } from './contacts.service';
+import { londonInstant, londonParts } from '../../domain/london';
 
 /**
  * The consultation line: professionals ring the front door for advice about a worry, before (or instead

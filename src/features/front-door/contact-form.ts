@@ -1,6 +1,6 @@
 import type { FieldError } from '../../platform/errors';
 import type { ContactChild, ContactInput } from './contacts.service';
-import { londonInstant, londonParts } from './contacts.service';
+import { londonInstant, londonParts } from '../../domain/london';
 
 /**
  * The contact form as posted, read into a contact. The form works without JavaScript: a fixed number

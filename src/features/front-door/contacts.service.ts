@@ -4,6 +4,7 @@ import type { Db } from '../../db/create-db';
 import type { ContactDecision } from '../../db/schema';
 import { addWorkingDays, isIsoDate } from '../../domain/calendar';
 import { checkCode } from '../../domain/codes';
+import { londonInstant, londonParts } from '../../domain/london';
 import { isSingleEmailAddress } from '../../platform/email';
 import { NotFound, ValidationFailed, type FieldError } from '../../platform/errors';
 import { possibleDuplicates, type PossibleDuplicate } from '../children/child-details.service';
@@ -55,27 +56,6 @@ export function decisionDueAt(receivedAt: Date): Date {
   const local = londonParts(receivedAt);
   const dueDate = addWorkingDays(local.date, 1);
   return londonInstant(dueDate, local.time);
-}
-
-const london = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-});
-
-export function londonParts(instant: Date): { date: string; time: string } {
-  const p = Object.fromEntries(london.formatToParts(instant).map((x) => [x.type, x.value]));
-  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}:${p.second}` };
-}
-
-/** The instant a London wall-clock time names (in the hour skipped in spring, the hour after). */
-export function londonInstant(date: string, time: string): Date {
-  const asUtc = Date.parse(`${date}T${time}Z`);
-  // London is UTC or UTC+1: try both offsets and keep the one that reads back as the same wall clock.
-  for (const offsetHours of [0, 1]) {
-    const candidate = new Date(asUtc - offsetHours * 3_600_000);
-    const back = londonParts(candidate);
-    if (back.date === date && back.time === time) return candidate;
-  }
-  return new Date(asUtc);
 }
 
 /** Every problem with a contact, by field; the form and the API name the fields the same way. */

@@ -12,7 +12,8 @@ import {
   actionOf, blankContactForm, childRows, contactInputOf, dateFrom, problemsOnPage, receivedFields, rowCount, rowEntry, timeFrom, MAX_CHILD_ROWS,
   type FormValues,
 } from './contact-form';
-import { PossibleDuplicateChildren, contactProblems, createContact, londonInstant, londonParts } from './contacts.service';
+import { londonInstant, londonParts } from '../../domain/london';
+import { PossibleDuplicateChildren, contactProblems, createContact } from './contacts.service';
 import { consultationCounts, consultationProblems, listConsultations, recordConsultation, type ConsultationInput } from './consultations.service';
 import {
   DECISIONS, DecisionConflict, QUEUE_TABS, contactRecord, decideContact, decisionText, queue, queueCounts, tellReferrer, type QueueTab,
