@@ -12,6 +12,7 @@ import { childDetailsRoutes } from './features/children/child-details.routes';
 import { dashboardRoutes } from './features/dashboard/dashboard.routes';
 import { dashboardTrendRoutes } from './features/dashboard/trend.routes';
 import { frontDoorRoutes } from './features/front-door/front-door.routes';
+import { assuranceRoutes } from './features/assurance/assurance.routes';
 import { frontDoorMeasuresRoutes } from './features/front-door-measures/measures.routes';
 import { homeRoutes } from './features/home/home.routes';
 import { mashRoutes } from './features/mash/mash.routes';
@@ -34,6 +35,7 @@ const navigation: NavItem[] = [
   { href: '/mash', text: 'MASH', scope: 'frontdoor.screen' },
   { href: '/mash/checks', text: 'MASH checks', scope: 'mash.respond' },
   { href: '/dashboard', text: 'Dashboard', scope: 'dashboard.view' },
+  { href: '/assurance', text: 'Assurance', scope: 'assurance.view' },
   { href: '/returns', text: 'Returns', scope: 'return.import' },
   { href: '/partner-data', text: 'Partner data', scope: 'partner_data.upload' },
   { href: '/admin/users', text: 'People', scope: 'admin.users' },
@@ -87,6 +89,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await apiRoutes(scope, appDeps);
     await mashRoutes(scope, appDeps);
     await frontDoorMeasuresRoutes(scope, appDeps);
+    await assuranceRoutes(scope, appDeps);
   });
   await app.ready();
   return Object.assign(app, { beaconRoutes: routes }) as BeaconApp;

@@ -1,7 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { AssuranceDatabase } from './schema-assurance';
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
 export interface PartnershipTable {
   id: Generated<number>;
@@ -138,7 +139,7 @@ interface Bookkeeping {
   updated_at: Generated<Timestamp>;
 }
 
-type TextArray = ColumnType<string[], string[] | undefined, string[]>;
+export type TextArray = ColumnType<string[], string[] | undefined, string[]>;
 
 export interface ChildTable extends Bookkeeping {
   id: Generated<string>;
@@ -627,7 +628,11 @@ export interface AdopterTable extends JourneyRow {
   left_reason: string | null;
 }
 
-export interface Database {
+/**
+ * Every table. Features with many tables keep their row types in a file of their own
+ * (`schema-<feature>.ts`) and join them here.
+ */
+export interface Database extends AssuranceDatabase {
   import_run: ImportRunTable;
   validation_issue: ValidationIssueTable;
   rag_rule: RagRuleTable;

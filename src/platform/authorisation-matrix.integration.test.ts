@@ -20,6 +20,8 @@ const CHILD_WRITERS: Role[] = ['social_worker', 'team_manager'];
 const ANALYST: Role[] = ['data_analyst'];
 const PARTNER_DATA: Role[] = ['business_manager', 'data_analyst'];
 const FRONT_DOOR_AUDIT: Role[] = ['team_manager', 'auditor'];
+const DASHBOARD: Role[] = ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor', 'agency_lead'];
+const ASSURANCE_VIEW: Role[] = ['business_manager', 'team_manager', 'auditor', 'agency_lead'];
 
 const MATRIX: Record<string, Row> = {
   'GET /health': { allow: 'public', request: () => ({ url: '/health' }) },
@@ -95,13 +97,13 @@ const MATRIX: Record<string, Row> = {
   'POST /partner-data/upload': { allow: PARTNER_DATA, request: () => ({ url: '/partner-data/upload', form: { agency: '' } }) },
   'GET /partner-data/template.csv': { allow: PARTNER_DATA, request: () => ({ url: '/partner-data/template.csv' }) },
   'GET /partner-data/:setId': { allow: PARTNER_DATA, record: true, request: (f) => ({ url: `/partner-data/${f.partnerDataSetId}` }) },
-  'GET /dashboard/indicators/:code': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard/indicators/referrals' }) },
+  'GET /dashboard/indicators/:code': { allow: DASHBOARD, request: () => ({ url: '/dashboard/indicators/referrals' }) },
   'GET /dashboard/indicators/:code/children': { allow: ['team_manager', 'data_analyst'], request: () => ({ url: '/dashboard/indicators/referrals/children' }) },
-  'GET /dashboard/front-door': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard/front-door' }) },
-  'GET /dashboard/across': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard/across' }) },
-  'GET /dashboard': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard?period=fy&to=2025-03-31' }) },
-  'GET /dashboard/export.csv': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard/export.csv?publish=1' }) },
-  'GET /dashboard/export.xlsx': { allow: ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor'], request: () => ({ url: '/dashboard/export.xlsx' }) },
+  'GET /dashboard/front-door': { allow: DASHBOARD, request: () => ({ url: '/dashboard/front-door' }) },
+  'GET /dashboard/across': { allow: DASHBOARD, request: () => ({ url: '/dashboard/across' }) },
+  'GET /dashboard': { allow: DASHBOARD, request: () => ({ url: '/dashboard?period=fy&to=2025-03-31' }) },
+  'GET /dashboard/export.csv': { allow: DASHBOARD, request: () => ({ url: '/dashboard/export.csv?publish=1' }) },
+  'GET /dashboard/export.xlsx': { allow: DASHBOARD, request: () => ({ url: '/dashboard/export.xlsx' }) },
   'GET /dashboard/rules': { allow: ['business_manager'], request: () => ({ url: '/dashboard/rules' }) },
   'GET /dashboard/rules/:code': { allow: ['business_manager'], request: () => ({ url: '/dashboard/rules/re_referral_rate' }) },
   'POST /dashboard/rules/:code': { allow: ['business_manager'], request: () => ({ url: '/dashboard/rules/re_referral_rate', form: { method: '' } }) },
@@ -127,6 +129,8 @@ const MATRIX: Record<string, Row> = {
   'GET /api/openapi.json': { allow: 'public', request: () => ({ url: '/api/openapi.json' }) },
   'POST /api/v1/contacts': { allow: 'api-token', request: () => ({ url: '/api/v1/contacts', form: { source: '6' } }) },
   'GET /api/v1/contacts/:id': { allow: 'api-token', request: () => ({ url: '/api/v1/contacts/00000000-0000-0000-0000-000000000000' }) },
+  // ---- Learning and assurance ----
+  'GET /assurance': { allow: ASSURANCE_VIEW, request: () => ({ url: '/assurance' }) },
 };
 
 type Outcome = 'allowed' | 'forbidden' | 'not-found' | 'sign-in' | 'unauthorised';

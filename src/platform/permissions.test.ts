@@ -7,7 +7,7 @@ describe('roles and scopes', () => {
   });
   it('requires MFA of every role that sees child-level data or administers access', () => {
     const withMfa = ROLE_NAMES.filter((r) => requiresMfa([r]));
-    expect(withMfa.sort()).toEqual(['auditor', 'data_analyst', 'mash_officer', 'partnership_admin', 'social_worker', 'team_manager']);
+    expect(withMfa.sort()).toEqual(['agency_lead', 'auditor', 'data_analyst', 'mash_officer', 'partnership_admin', 'social_worker', 'team_manager']);
     expect(requiresMfa(['practitioner', 'trainer', 'business_manager'])).toBe(false);
   });
   it('combines the scopes of several roles and ignores unknown ones', () => {

@@ -17,6 +17,7 @@ export const SCOPES = [
   'indicator.drilldown',
   'report.publish',
   'partner_data.upload',
+  'assurance.view',
   'assurance.manage',
   'assurance.contribute',
   'training.book',
@@ -34,7 +35,7 @@ export const ROLES = {
   },
   business_manager: {
     label: 'Business manager',
-    scopes: ['home.view', 'dashboard.view', 'dashboard.configure', 'report.publish', 'partner_data.upload', 'assurance.manage', 'training.manage'],
+    scopes: ['home.view', 'dashboard.view', 'dashboard.configure', 'report.publish', 'partner_data.upload', 'assurance.view', 'assurance.manage', 'training.manage'],
   },
   social_worker: {
     label: 'Social worker',
@@ -42,7 +43,7 @@ export const ROLES = {
   },
   team_manager: {
     label: 'Team manager',
-    scopes: ['home.view', 'child.read', 'child.write', 'child.allocate', 'frontdoor.screen', 'frontdoor.audit', 'dashboard.view', 'indicator.drilldown'],
+    scopes: ['home.view', 'child.read', 'child.write', 'child.allocate', 'frontdoor.screen', 'frontdoor.audit', 'dashboard.view', 'indicator.drilldown', 'assurance.view'],
   },
   mash_officer: {
     label: 'MASH agency officer',
@@ -58,7 +59,13 @@ export const ROLES = {
   },
   auditor: {
     label: 'Auditor',
-    scopes: ['home.view', 'child.read', 'assurance.contribute', 'frontdoor.audit', 'dashboard.view'],
+    scopes: ['home.view', 'child.read', 'assurance.view', 'assurance.contribute', 'frontdoor.audit', 'dashboard.view'],
+  },
+  agency_lead: {
+    // An agency's designated safeguarding lead: answers for the agency's actions, audit sections and
+    // Section 11 self-assessment, without access to children's records.
+    label: 'Agency safeguarding lead',
+    scopes: ['home.view', 'assurance.view', 'assurance.contribute', 'dashboard.view', 'training.book'],
   },
   practitioner: {
     label: 'Practitioner (training only)',

@@ -10,6 +10,7 @@ import { seedAllocations } from './allocations';
 import { seedPartnerData } from './partner-data';
 import { seedMash } from './mash';
 import { seedFrontDoor } from './front-door';
+import { seedAssuranceGroups } from './assurance-groups';
 import { seedFrontDoorQuality } from './front-door-quality';
 import { generateChildren, generateDisabilities } from './generator';
 import { generateJourneys, type Journeys } from './journeys';
@@ -47,6 +48,9 @@ export const DEMO_USERS: DemoUser[] = [
   { email: 'trainer@northmere.gov.uk', name: 'Grace Adeyemi', agency: 'council', roles: ['trainer'] },
   { email: 'auditor@nhs.net', name: 'Dr Ruth Carter', agency: 'icb', roles: ['auditor'] },
   { email: 'practitioner@riverside.sch.uk', name: 'Emma Collins', agency: 'school', roles: ['practitioner'] },
+  { email: 'safeguarding.lead@nep.police.uk', name: 'DI Claire Hughes', agency: 'police', roles: ['agency_lead'] },
+  { email: 'designated.nurse@nhs.net', name: 'Angela Morris', agency: 'icb', roles: ['agency_lead'] },
+  { email: 'dsl@riverside.sch.uk', name: 'Daniel Price', agency: 'school', roles: ['agency_lead'] },
 ];
 
 export type SeedResult = { partnershipId: number; children: number; users: number; signInText: string };
@@ -104,6 +108,10 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
     partnershipId: main.id, now: opts.today ? new Date(`${opts.today}T12:00:00Z`) : new Date(),
     manager: 'team.manager@northmere.gov.uk', auditor: 'auditor@nhs.net',
   });
+
+  // ---- Learning and assurance: the partnership's groups, which own reviews, audits and actions ----
+  // Each assurance seed takes the context { partnershipId, today, agencies, groups }.
+  await seedAssuranceGroups(db, { partnershipId: main.id, today, agencies: agencyIds });
 
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
 }
