@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AssuranceDatabase } from './schema-assurance';
 import type { GovernanceDatabase } from './schema-governance';
-import type { Section11Database } from './schema-section11';
+import type { ReviewsDatabase } from './schema-reviews';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -634,7 +634,7 @@ export interface AdopterTable extends JourneyRow {
  * Every table. Features with many tables keep their row types in a file of their own
  * (`schema-<feature>.ts`) and join them here.
  */
-export interface Database extends AssuranceDatabase, GovernanceDatabase, Section11Database {
+export interface Database extends AssuranceDatabase, GovernanceDatabase, ReviewsDatabase {
   import_run: ImportRunTable;
   validation_issue: ValidationIssueTable;
   rag_rule: RagRuleTable;
