@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_NAMES, type Role } from './permissions';
 import { addUser } from '../features/users/users.service';
+import { createActions } from '../features/actions/actions.service';
 import { Client, createTestApp, signIn, type Fixture, type TestApp } from '../testing/test-app';
 import { dialects } from '../testing/test-db';
 
@@ -11,7 +12,7 @@ import { dialects } from '../testing/test-db';
  */
 /** `api-token`: reached with a partner system's bearer token only, so every session here is refused 401 (tested with tokens in the API's own tests). */
 type Expect = 'public' | 'signed-in' | 'api-token' | Role[];
-type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string; frontDoorAuditId: string };
+type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string; frontDoorAuditId: string; actionId: string };
 type Row = { allow: Expect; record?: boolean; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
 
 const ADMIN: Role[] = ['partnership_admin'];
@@ -131,6 +132,14 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/contacts/:id': { allow: 'api-token', request: () => ({ url: '/api/v1/contacts/00000000-0000-0000-0000-000000000000' }) },
   // ---- Learning and assurance ----
   'GET /assurance': { allow: ASSURANCE_VIEW, request: () => ({ url: '/assurance' }) },
+  'GET /actions': { allow: ASSURANCE_VIEW, request: () => ({ url: '/actions?rag=red' }) },
+  'GET /actions/export.csv': { allow: ASSURANCE_VIEW, request: () => ({ url: '/actions/export.csv' }) },
+  'GET /actions/new': { allow: ['business_manager'], request: () => ({ url: '/actions/new' }) },
+  'POST /actions/new': { allow: ['business_manager'], request: () => ({ url: '/actions/new', form: { source: '' } }) },
+  'GET /actions/:id': { allow: ASSURANCE_VIEW, record: true, request: (f) => ({ url: `/actions/${f.actionId}` }) },
+  // The action is owned by the fixture's agency, the agency of A's auditor and agency lead.
+  'POST /actions/:id': { allow: ['business_manager', 'auditor', 'agency_lead'], record: true, request: (f) => ({ url: `/actions/${f.actionId}`, form: { status: '' } }) },
+  'POST /actions/:id/change': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/actions/${f.actionId}/change`, form: { reason: '' } }) },
 };
 
 type Outcome = 'allowed' | 'forbidden' | 'not-found' | 'sign-in' | 'unauthorised';
@@ -181,7 +190,8 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
     // A front door quality audit of that contact's decision, in partnership A.
     const fdAudit = await t.db.insertInto('front_door_audit').values({ partnership_id: t.fixture.a.id, month: '2026-06-01', kind: 'manager', front_door_contact_id: contact.id })
       .returning('id').executeTakeFirstOrThrow();
-    f = { ...t.fixture, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
+    const [actionId] = await createActions(t.db, t.fixture.a.id, [{ source: 'other', reference: 'Matrix 1', description: 'Matrix action', ownerAgencyId: t.fixture.a.agencyId, dueDate: '2026-06-30' }], null, new Date());
+    f = { ...t.fixture, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
   });
   afterAll(async () => { await t?.close(); });
 
