@@ -4,6 +4,7 @@ import { createDb, DatabaseInUse } from './db/create-db';
 import { migrateToLatest } from './db/migrate';
 import { seedDemoIfEmpty } from './db/seed/demo';
 import { escalateOverdueChecks } from './features/mash/mash.service';
+import { remindActions } from './features/actions/reminders.service';
 import { recordAudit } from './platform/audit';
 import { ConfigError, loadConfig } from './platform/config';
 import { createMailer } from './platform/email';
@@ -49,10 +50,28 @@ async function main() {
       .finally(() => { escalating = false; });
   }, 60_000);
   escalateTimer.unref();
+  // Overdue and due-soon actions' owners reminded each hour; each action at most once in 7 days.
+  let reminding = false;
+  const remindTimer = setInterval(() => {
+    if (reminding) return;
+    reminding = true;
+    remindActions(handle.db, mailer, new Date(), { publicUrl: config.publicUrl })
+      .then(async (run) => {
+        for (const r of run.reminded) {
+          await recordAudit(handle.db, { userEmail: 'system', action: 'action.remind', outcome: 'allowed', partnershipId: r.partnershipId,
+            recordType: 'action', recordId: r.actionId, detail: { kind: r.kind, emails: r.emailed.length } });
+        }
+        if (run.emails.length) app.log.info({ actions: run.reminded.length, emails: run.emails.length }, 'action reminders sent');
+      })
+      .catch((err: unknown) => app.log.error({ err }, 'sending action reminders failed'))
+      .finally(() => { reminding = false; });
+  }, 3_600_000);
+  remindTimer.unref();
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     clearInterval(retryTimer);
     clearInterval(escalateTimer);
+    clearInterval(remindTimer);
     await app.close();
     await handle.close();
     process.exit(0);

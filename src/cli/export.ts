@@ -4,12 +4,17 @@ import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import type { Command } from 'commander';
 import { addMonths, isIsoDate } from '../domain/calendar';
+import { exportCsv, exportRecords } from '../features/actions/actions-csv';
+import { ACTION_STATUS_CODES, allActions, isActionStatus, partnershipGroups, type ActionFilters } from '../features/actions/tracker.service';
+import { listAgencies } from '../features/agencies/agencies.service';
+import { londonParts } from '../domain/london';
 import { exportAnnexA } from '../features/returns/annex-a.export';
 import { exportCinCensus } from '../features/returns/cin-census.export';
 import { export903 } from '../features/returns/ssda903.export';
 import { type CliContext, UsageError, auditCli, cliActor } from './context';
 import { collectionYearOption } from './import';
 import { partnershipOrReject } from './partnership';
+import { partnershipOrUsage } from './actions';
 
 /**
  * Statutory returns made from the journey's records. Each file is written beside its destination and
@@ -75,6 +80,48 @@ export function exportCommands(program: Command, ctx: CliContext) {
           ...Object.entries(lists).map(([list, n]) => `  ${list}: ${n} rows`)].join('\n'));
       });
     });
+
+  group.command('actions').description('the partnership’s action tracker: every action, soonest due first, as CSV or JSON')
+    .requiredOption('--la <code>', 'the partnership’s LA code')
+    .option('--format <format>', 'csv (columns source,reference,action,owner_agency,owner,due,status,rag; source and status as codes) or json', 'csv')
+    .option('--out <file>', 'where to write it (default: standard output)')
+    .option('--status <code>', `only actions of this status: ${ACTION_STATUS_CODES.join(', ')}`)
+    .option('--agency <agency>', 'only actions this agency owns: its name or id')
+    .option('--group <group>', 'only actions of this group: its name or id')
+    .action(async (opts: { la: string; format: string; out?: string; status?: string; agency?: string; group?: string }) => {
+      if (!['csv', 'json'].includes(opts.format)) throw new UsageError(`--format must be csv or json, not "${opts.format}"`);
+      if (opts.status !== undefined && !isActionStatus(opts.status)) throw new UsageError(`--status must be one of ${ACTION_STATUS_CODES.join(', ')}, not "${opts.status}"`);
+      await ctx.withDb(async (h) => {
+        const p = await partnershipOrUsage(h.db, opts.la);
+        const filters: ActionFilters = {};
+        if (opts.status !== undefined) filters.status = opts.status as ActionFilters['status'];
+        if (opts.agency !== undefined) {
+          const agency = byNameOrId(await listAgencies(h.db, p.id), opts.agency);
+          if (!agency) throw new UsageError(`--agency: no agency "${opts.agency}" works with ${p.name} (give its name or id)`);
+          filters.agencyId = agency.id;
+        }
+        if (opts.group !== undefined) {
+          const g = byNameOrId(await partnershipGroups(h.db, p.id), opts.group);
+          if (!g) throw new UsageError(`--group: ${p.name} has no group "${opts.group}" (give its name or id)`);
+          filters.groupId = g.id;
+        }
+        const rows = await allActions(h.db, p.id, filters, londonParts(new Date()).date);
+        const text = opts.format === 'json' ? `${JSON.stringify(exportRecords(rows), null, 2)}\n` : exportCsv(rows);
+        if (opts.out) {
+          await writeAtomically(opts.out, async (out) => { out.end(text); });
+        } else {
+          ctx.writeOut(text);
+        }
+        await auditCli(h, 'action.export', { partnershipId: p.id, detail: { format: opts.format, rows: rows.length, status: opts.status ?? null, agency: filters.agencyId ?? null, group: filters.groupId ?? null } });
+        if (opts.out) ctx.print({ json: false }, null, () => `Wrote ${rows.length} ${rows.length === 1 ? 'action' : 'actions'} of ${p.name} to ${opts.out}`);
+      });
+    });
+}
+
+/** A record named by its id or, ignoring case, its name. */
+function byNameOrId<T extends { id: number; name: string }>(records: T[], key: string): T | undefined {
+  const k = key.trim().toLowerCase();
+  return records.find((r) => String(r.id) === k) ?? records.find((r) => r.name.toLowerCase() === k);
 }
 
 /** Streams into `<file>.partial`, renamed to `<file>` once the writer has finished without error. */

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { actionsCommands } from './actions';
 import { agencyCommands } from './agency';
 import { auditCommands } from './audit';
 import { calendarCommands } from './calendar';
@@ -33,5 +34,6 @@ export function buildProgram(ctx: CliContext): Command {
   partnerDataCommands(program, ctx);
   tokenCommands(program, ctx);
   mashCommands(program, ctx);
+  actionsCommands(program, ctx);
   return program;
 }
