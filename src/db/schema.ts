@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { AssuranceDatabase } from './schema-assurance';
 import type { GovernanceDatabase } from './schema-governance';
 import type { ReviewsDatabase } from './schema-reviews';
+import type { TrainingDatabase, TrainingSettings } from './schema-training';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -23,6 +24,8 @@ export type PartnershipSettings = {
   mash?: MashSettings;
   /** The front door's quality assurance regime: audits a calendar month of each kind. */
   frontDoorAudit?: FrontDoorAuditSettings;
+  /** Multi-agency training: the cut-off for cancelling and any charge for not attending. */
+  training?: TrainingSettings;
 };
 
 export type FrontDoorAuditSettings = {
@@ -83,6 +86,10 @@ export interface AppUserTable {
   last_sign_in_at: Timestamp | null;
   /** Where the person was last working: their next sign-in starts there. */
   last_partnership_id: number | null;
+  /** The person's line manager, who sees their training bookings. */
+  line_manager_id: number | null;
+  /** When a self-registered person confirmed their address; null for accounts made by an administrator. */
+  email_verified_at: Timestamp | null;
   created_at: CreatedAt;
 }
 
@@ -634,7 +641,7 @@ export interface AdopterTable extends JourneyRow {
  * Every table. Features with many tables keep their row types in a file of their own
  * (`schema-<feature>.ts`) and join them here.
  */
-export interface Database extends AssuranceDatabase, GovernanceDatabase, ReviewsDatabase {
+export interface Database extends AssuranceDatabase, GovernanceDatabase, ReviewsDatabase, TrainingDatabase {
   import_run: ImportRunTable;
   validation_issue: ValidationIssueTable;
   rag_rule: RagRuleTable;
