@@ -595,7 +595,11 @@ export interface EmailOutboxTable {
   created_at: CreatedAt;
   sent_at: Timestamp | null;
   last_attempt_at: Timestamp | null;
+  /** Text attachments sent with the email (a calendar invitation), kept so that a retry sends them too. */
+  attachments: ColumnType<EmailAttachment[] | null, string | null | undefined, string | null>;
 }
+
+export type EmailAttachment = { filename: string; contentType: string; content: string };
 
 /** A quality assurance audit of one front door decision. */
 export interface FrontDoorAuditTable {

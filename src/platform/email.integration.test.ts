@@ -99,6 +99,30 @@ describe.each(dialects())('the mailer (%s)', (dialect) => {
     expect(smtp!.messages).toEqual([]);
   });
 
+  it('sends a text attachment with the body, keeps it in the outbox, and sends it again with a retried email', async () => {
+    const invitation = { filename: 'invite.ics', contentType: 'text/calendar; charset=utf-8; method=REQUEST', content: 'BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nSUMMARY:Café\r\nEND:VCALENDAR\r\n' };
+    const mailer = createMailer({ smtpUrl: smtp!.url, from: FROM });
+    const out = await mailer.send(testDb.db, { to: 'a@b.test', subject: 'Booked', body: 'You are booked.', attachments: [invitation] });
+    expect(out.status).toBe('sent');
+    expect(smtp!.messages[0]).toMatchObject({ text: 'You are booked.', attachments: [{ filename: 'invite.ics', content: invitation.content }] });
+    expect(smtp!.messages[0]!.attachments[0]!.contentType).toMatch(/^text\/calendar;.*method=REQUEST/i);
+    expect((await row(out.id)).attachments).toEqual([invitation]);
+
+    // Queued while no server was configured, then sent by the retry with its attachment.
+    const offline = await createMailer({ from: FROM }).send(testDb.db, { to: 'c@d.test', subject: 'Later', body: 'B', attachments: [invitation] });
+    expect(offline.status).toBe('queued');
+    expect(await mailer.retryUnsent(testDb.db, new Date())).toEqual({ sent: 1, failed: 0 });
+    expect(smtp!.messages[1]!.attachments.map((a) => a.content)).toEqual([invitation.content]);
+  });
+
+  it('refuses an attachment whose name or type could add headers, writing nothing', async () => {
+    const mailer = createMailer({ smtpUrl: smtp!.url, from: FROM });
+    for (const a of [{ filename: 'a.ics', contentType: 'text/calendar\r\nBcc: x@y.test', content: 'x' }, { filename: '../etc/passwd', contentType: 'text/plain', content: 'x' }]) {
+      await expect(mailer.send(testDb.db, { to: 'a@b.test', subject: 'S', body: 'B', attachments: [a] })).rejects.toBeInstanceOf(EmailRefused);
+    }
+    expect(await testDb.db.selectFrom('email_outbox').select('id').execute()).toEqual([]);
+  });
+
   it('a body with header-like lines stays in the body', async () => {
     const mailer = createMailer({ smtpUrl: smtp!.url, from: FROM });
     await mailer.send(testDb.db, { to: 'a@b.test', subject: 'Hello', body: '\r\nBcc: everyone@elsewhere.test\r\n\r\nText' });

@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { Db } from '../db/create-db';
+import type { EmailAttachment } from '../db/schema';
 
 /**
  * Every email Beacon sends is first written to `email_outbox`, then handed to the SMTP server; the row
@@ -15,6 +16,8 @@ export type Email = {
   partnershipId?: number | null;
   /** The record the email is about, to find it from the record. */
   record?: { type: string; id: string };
+  /** Text attachments, such as a calendar invitation (contentType `text/calendar; method=REQUEST`). */
+  attachments?: EmailAttachment[];
 };
 
 export type SentEmail = { id: string; status: 'sent' | 'queued' | 'failed' };
@@ -54,6 +57,10 @@ function refuseUnsafe(email: Email) {
   if (!SINGLE_ADDRESS.test(email.to)) throw new EmailRefused('The address to send to is not one plain email address');
   if (/[\r\n]/.test(email.subject)) throw new EmailRefused('An email subject cannot contain a line break');
   if (email.subject.trim() === '') throw new EmailRefused('An email needs a subject');
+  for (const a of email.attachments ?? []) {
+    // Both go into MIME headers: nothing that could end a header line, and a file name with no path.
+    if (/[\r\n]/.test(a.contentType) || !/^[\w.-]+$/.test(a.filename)) throw new EmailRefused('An attachment’s name or type could add headers');
+  }
 }
 
 export function createMailer(opts: {
@@ -69,9 +76,12 @@ export function createMailer(opts: {
     : null;
 
   /** Hands one outbox row to the SMTP server and records how it went; the row was already claimed. */
-  async function deliver(db: Db, row: { id: string; to_address: string; subject: string; body: string }): Promise<'sent' | 'failed'> {
+  async function deliver(db: Db, row: { id: string; to_address: string; subject: string; body: string; attachments: EmailAttachment[] | null }): Promise<'sent' | 'failed'> {
     try {
-      await transport!.sendMail({ from: opts.from, to: row.to_address, subject: row.subject, text: row.body, disableFileAccess: true, disableUrlAccess: true });
+      await transport!.sendMail({
+        from: opts.from, to: row.to_address, subject: row.subject, text: row.body, disableFileAccess: true, disableUrlAccess: true,
+        ...(row.attachments?.length ? { attachments: row.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) } : {}),
+      });
       await db.updateTable('email_outbox').set({ status: 'sent', sent_at: now(), last_error: null }).where('id', '=', row.id).execute();
       return 'sent';
     } catch (err) {
@@ -90,8 +100,9 @@ export function createMailer(opts: {
       const row = await db.insertInto('email_outbox').values({
         partnership_id: email.partnershipId ?? null, to_address: email.to, subject: email.subject, body: email.body,
         record_type: email.record?.type ?? null, record_id: email.record?.id ?? null,
+        attachments: email.attachments?.length ? JSON.stringify(email.attachments) : null,
         ...(transport ? { attempts: 1, last_attempt_at: now() } : {}),
-      }).returning(['id', 'to_address', 'subject', 'body']).executeTakeFirstOrThrow();
+      }).returning(['id', 'to_address', 'subject', 'body', 'attachments']).executeTakeFirstOrThrow();
       if (!transport) return { id: row.id, status: 'queued' };
       return { id: row.id, status: await deliver(db, row) };
     },
@@ -100,7 +111,7 @@ export function createMailer(opts: {
       const outcome = { sent: 0, failed: 0 };
       if (!transport) return outcome;
       const due = await db.selectFrom('email_outbox')
-        .select(['id', 'to_address', 'subject', 'body', 'attempts', 'last_attempt_at'])
+        .select(['id', 'to_address', 'subject', 'body', 'attachments', 'attempts', 'last_attempt_at'])
         .where('status', 'in', ['queued', 'failed']).where('attempts', '<', MAX_ATTEMPTS)
         .orderBy('created_at').limit(100).execute();
       for (const row of due) {

@@ -1,8 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
-/** A message as the test SMTP server received it, its headers and text decoded. */
-export type ReceivedMessage = { from: string; to: string[]; subject: string; text: string; raw: string };
+/** An attached file as received, its content decoded as UTF-8 text. */
+export type ReceivedAttachment = { filename: string; contentType: string; content: string };
+
+/** A message as the test SMTP server received it, its headers and text decoded (a multipart message's text part, and its attachments). */
+export type ReceivedMessage = { from: string; to: string[]; subject: string; text: string; attachments: ReceivedAttachment[]; raw: string };
 
 export type TestSmtp = {
   /** `smtp://127.0.0.1:<port>`, for `SMTP_URL`. */
@@ -29,11 +32,14 @@ export async function startTestSmtp(opts: { port?: number } = {}): Promise<TestS
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         const { headers, body } = parseMessage(raw);
+        const parts = leafParts(headers, body);
+        const textPart = parts.find((p) => !p.filename && /^text\/plain/i.test(p.contentType)) ?? parts[0];
         messages.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           subject: decodeWords(headers.get('subject') ?? ''),
-          text: decodeBody(body, headers.get('content-transfer-encoding') ?? '7bit'),
+          text: textPart?.content ?? '',
+          attachments: parts.filter((p) => p.filename).map((p) => ({ filename: p.filename!, contentType: p.contentType, content: p.content })),
           raw,
         });
         callback();
@@ -64,6 +70,22 @@ function parseMessage(raw: string): { headers: Map<string, string>; body: string
     if (i > 0) headers.set(line.slice(0, i).trim().toLowerCase(), line.slice(i + 1).trim());
   }
   return { headers, body };
+}
+
+/** The message's parts, multipart ones opened: each with its type, file name if attached, and decoded content. */
+function leafParts(headers: Map<string, string>, body: string): { contentType: string; filename: string | null; content: string }[] {
+  const contentType = headers.get('content-type') ?? 'text/plain';
+  const boundary = /^multipart\//i.test(contentType) ? /boundary="?([^";]+)"?/i.exec(contentType)?.[1] : undefined;
+  if (!boundary) {
+    const disposition = headers.get('content-disposition') ?? '';
+    const filename = /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? (/attachment/i.test(disposition) ? '' : null);
+    return [{ contentType, filename, content: decodeBody(body, headers.get('content-transfer-encoding') ?? '7bit') }];
+  }
+  const sections = body.split(`--${boundary}`).slice(1);
+  return sections.filter((sec) => !sec.startsWith('--')).flatMap((sec) => {
+    const part = parseMessage(sec.replace(/^\r\n/, '').replace(/\r\n$/, ''));
+    return leafParts(part.headers, part.body);
+  });
 }
 
 /** RFC 2047 encoded words, as nodemailer writes a subject that is not plain ASCII. */
