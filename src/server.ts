@@ -5,6 +5,7 @@ import { migrateToLatest } from './db/migrate';
 import { seedDemoIfEmpty } from './db/seed/demo';
 import { escalateOverdueChecks } from './features/mash/mash.service';
 import { remindActions } from './features/actions/reminders.service';
+import { remindOverdueChallenges } from './features/governance/challenges.service';
 import { recordAudit } from './platform/audit';
 import { ConfigError, loadConfig } from './platform/config';
 import { createMailer } from './platform/email';
@@ -67,11 +68,29 @@ async function main() {
       .finally(() => { reminding = false; });
   }, 3_600_000);
   remindTimer.unref();
+  // Overdue responses to challenges reminded each hour; each challenge once, however often the sweep runs.
+  let remindingChallenges = false;
+  const challengeTimer = setInterval(() => {
+    if (remindingChallenges) return;
+    remindingChallenges = true;
+    remindOverdueChallenges(handle.db, mailer, new Date(), { publicUrl: config.publicUrl })
+      .then(async (reminded) => {
+        for (const r of reminded) {
+          await recordAudit(handle.db, { userEmail: 'system', action: 'challenge.remind', outcome: 'allowed', partnershipId: r.partnershipId,
+            recordType: 'challenge', recordId: r.challengeId, detail: { emails: r.emailed.length } });
+        }
+        if (reminded.length) app.log.info({ challenges: reminded.length }, 'overdue challenge responses reminded');
+      })
+      .catch((err: unknown) => app.log.error({ err }, 'reminding overdue challenge responses failed'))
+      .finally(() => { remindingChallenges = false; });
+  }, 3_600_000);
+  challengeTimer.unref();
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     clearInterval(retryTimer);
     clearInterval(escalateTimer);
     clearInterval(remindTimer);
+    clearInterval(challengeTimer);
     await app.close();
     await handle.close();
     process.exit(0);

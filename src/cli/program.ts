@@ -8,6 +8,8 @@ import { dbCommands } from './db';
 import { demoCommands } from './demo';
 import { importCommands } from './import';
 import { mashCommands } from './mash';
+import { section11Commands } from './section11';
+import { governanceCommands } from './governance';
 import { indicatorsCommands } from './indicators';
 import { exportCommands } from './export';
 import { partnerDataCommands } from './partner-data';
@@ -34,6 +36,8 @@ export function buildProgram(ctx: CliContext): Command {
   partnerDataCommands(program, ctx);
   tokenCommands(program, ctx);
   mashCommands(program, ctx);
+  section11Commands(program, ctx);
+  governanceCommands(program, ctx);
   actionsCommands(program, ctx);
   return program;
 }
