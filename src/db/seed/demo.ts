@@ -11,6 +11,7 @@ import { seedPartnerData } from './partner-data';
 import { seedMash } from './mash';
 import { seedFrontDoor } from './front-door';
 import { seedAssuranceGroups } from './assurance-groups';
+import { seedActions } from './actions';
 import { seedFrontDoorQuality } from './front-door-quality';
 import { generateChildren, generateDisabilities } from './generator';
 import { generateJourneys, type Journeys } from './journeys';
@@ -111,7 +112,9 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
 
   // ---- Learning and assurance: the partnership's groups, which own reviews, audits and actions ----
   // Each assurance seed takes the context { partnershipId, today, agencies, groups }.
-  await seedAssuranceGroups(db, { partnershipId: main.id, today, agencies: agencyIds });
+  const groups = await seedAssuranceGroups(db, { partnershipId: main.id, today, agencies: agencyIds });
+  // The tracker: progress on the inspection's actions, and the development day's actions, some overdue for the reminders.
+  await seedActions(db, { partnershipId: main.id, today, agencies: agencyIds, groups });
 
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
 }
