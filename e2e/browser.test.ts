@@ -607,6 +607,74 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     expect(await page.locator('body').textContent()).toContain('Record what the child said in their own words.');
   });
 
+  it('the action tracker: the business manager filters it and adds an action; the police lead updates it, after an error; a stale form is refused', async () => {
+    const manager = await person();
+    await signIn(manager.page, 'business.manager@northmere.gov.uk');
+    await manager.page.getByRole('navigation').getByRole('link', { name: 'Assurance', exact: true }).click();
+    await manager.page.getByRole('link', { name: 'Action tracker', exact: true }).click();
+    await heading(manager.page, 'Action tracker');
+    await expectAccessible(manager.page, 'action tracker');
+    await manager.page.getByLabel('RAG rating').selectOption({ label: 'Overdue' });
+    await manager.page.getByRole('button', { name: 'Show actions' }).click();
+    await manager.page.waitForURL((url) => url.searchParams.get('rag') === 'red');
+    const tags = await manager.page.locator('table .govuk-tag').allTextContents();
+    expect(tags.length).toBeGreaterThan(0);
+    expect(new Set(tags.map((t) => t.trim()))).toEqual(new Set(['Overdue']));
+    await expectAccessible(manager.page, 'action tracker filtered');
+
+    await manager.page.getByRole('link', { name: 'Add an action' }).click();
+    await heading(manager.page, 'Add an action');
+    await manager.page.getByRole('button', { name: 'Add the action' }).click();
+    await expectErrorSummary(manager.page, ['Select where the action comes from', 'Enter a reference', 'Enter the action', 'Select the agency that owns the action', 'Enter the due date']);
+    await followErrorLink(manager.page, 'Enter the due date', 'dueDate-day');
+    await expectAccessible(manager.page, 'new action form with errors');
+    await manager.page.getByLabel('Partnership meeting').check();
+    await manager.page.getByLabel('Reference', { exact: true }).fill('Exec 2026/11 4');
+    await manager.page.getByLabel('Action', { exact: true }).fill('Audit police attendance at strategy discussions for the last quarter.');
+    await manager.page.getByLabel('Owner agency').selectOption({ label: 'Northmere and Eastholm Police' });
+    const due = manager.page.getByRole('group', { name: 'Due date' });
+    await due.getByLabel('Day').fill('31');
+    await due.getByLabel('Month').fill('3');
+    await due.getByLabel('Year').fill('2027');
+    await manager.page.getByRole('button', { name: 'Add the action' }).click();
+    await manager.page.locator('.govuk-notification-banner', { hasText: 'Action added to the tracker.' }).waitFor();
+    await heading(manager.page, 'Action Exec 2026/11 4');
+    await expectAccessible(manager.page, 'action');
+    const actionUrl = manager.page.url();
+
+    // The police lead finds it among the police's actions, and corrects an update before saving it.
+    const lead = await person();
+    await signIn(lead.page, 'safeguarding.lead@nep.police.uk');
+    await lead.page.goto('/actions');
+    await lead.page.getByRole('link', { name: /My agency’s actions/ }).click();
+    await lead.page.getByRole('link', { name: 'Exec 2026/11 4', exact: true }).click();
+    await heading(lead.page, 'Action Exec 2026/11 4');
+    await lead.page.getByRole('group', { name: 'Status' }).getByLabel('In progress', { exact: true }).check();
+    await lead.page.getByLabel('Progress note').fill('Dip sample of 30 strategy discussions arranged with the MASH.');
+    await lead.page.getByRole('button', { name: 'Save update' }).click();
+    await lead.page.locator('.govuk-notification-banner', { hasText: 'Status changed to in progress.' }).waitFor();
+
+    // The business manager's page was opened before that update: hers is refused, and she sees what is recorded now.
+    await manager.page.getByRole('group', { name: 'Status' }).getByLabel('Cancelled', { exact: true }).check();
+    await manager.page.getByLabel('Progress note').fill('Covered by the audit programme.');
+    await manager.page.getByRole('button', { name: 'Save update' }).click();
+    await manager.page.locator('.govuk-warning-text', { hasText: 'Someone else updated this action' }).waitFor();
+    expect(await manager.page.locator('#history').textContent()).toContain('Dip sample of 30 strategy discussions arranged with the MASH.');
+    await expectAccessible(manager.page, 'action updated by someone else (409)');
+
+    await lead.page.getByRole('group', { name: 'Status' }).getByLabel('Completed', { exact: true }).check();
+    await lead.page.getByRole('button', { name: 'Save update' }).click();
+    await expectErrorSummary(lead.page, ['Enter the evidence that the action is completed, such as what an audit or a check found']);
+    await expectAccessible(lead.page, 'action update with errors');
+    await lead.page.getByLabel('Evidence', { exact: true }).fill('Dip sample of 30 strategy discussions: the police attended 28.');
+    await lead.page.getByRole('button', { name: 'Save update' }).click();
+    await lead.page.locator('.govuk-notification-banner', { hasText: 'Status changed to completed.' }).waitFor();
+    await lead.page.goto('/actions?rag=blue');
+    const row = lead.page.locator('tr', { has: lead.page.getByRole('link', { name: 'Exec 2026/11 4', exact: true }) });
+    expect((await row.locator('.govuk-tag--blue').textContent())?.trim()).toBe('Completed');
+    expect(actionUrl).toMatch(/\/actions\/[0-9a-f-]{36}$/);
+  });
+
   it('shows the API documentation to anyone, with each endpoint, field and example', async () => {
     const { page } = await person();
     const res = await page.goto('/api/docs');
