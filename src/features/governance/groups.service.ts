@@ -124,19 +124,21 @@ function membersQuery(db: Db, partnershipId: number) {
 }
 
 const ROLE_ORDER = sql`array_position(array['chair','vice_chair','member','adviser']::text[], gm.role)`;
+// Lower-cased: the same order whatever the database's collation.
+const byName = sql`lower(${memberName})`;
 
 /** Every member a group has had: current ones first, chairs first, then by name. */
 export async function listMembers(db: Db, partnershipId: number, groupId: number, today: string): Promise<(Member & { current: boolean })[]> {
   const rows = await membersQuery(db, partnershipId).select(currentOn(today).as('current'))
     .where('gm.group_id', '=', groupId)
-    .orderBy(sql`${currentOn(today)} desc`).orderBy(ROLE_ORDER).orderBy(memberName).execute();
+    .orderBy(sql`${currentOn(today)} desc`).orderBy(ROLE_ORDER).orderBy(byName).execute();
   return rows.map((r) => ({ ...r, current: Boolean(r.current) }));
 }
 
 /** The members on the day of a meeting, whose attendance it records. */
 export function membersOn(db: Db, partnershipId: number, groupId: number, date: string): Promise<Member[]> {
   return membersQuery(db, partnershipId).where('gm.group_id', '=', groupId).where(currentOn(date))
-    .orderBy(ROLE_ORDER).orderBy(memberName).execute();
+    .orderBy(ROLE_ORDER).orderBy(byName).execute();
 }
 
 export async function findMember(db: Db, partnershipId: number, groupId: number, id: unknown): Promise<Member> {

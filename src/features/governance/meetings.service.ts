@@ -269,16 +269,18 @@ export type CarriedAction = {
 };
 
 /**
- * The group's actions a meeting reviews: added before it met, from earlier meetings or any other source,
- * and still open or in progress when it met (by each action's history), with their status now.
+ * The group's actions a meeting reviews: agreed at its earlier meetings, or added from any other source
+ * before it met, and still open or in progress when it met (by each action's history), with their status now.
  */
 export function carriedForward(db: Db, partnershipId: number, meeting: Meeting): Promise<CarriedAction[]> {
   const at = meeting.startsAt;
   return db.selectFrom('action as a').innerJoin('agency as ag', 'ag.id', 'a.owner_agency_id').leftJoin('app_user as o', 'o.id', 'a.owner_user_id')
+    .leftJoin('group_meeting as source', (j) => j.on('a.source', '=', 'meeting').on(sql<boolean>`source.id::text = a.source_id`))
     .select(['a.id', 'a.reference', 'a.description', 'a.source', 'a.source_id as sourceId', 'ag.name as ownerAgency',
       sql<string | null>`coalesce(o.name, a.owner_name)`.as('ownerName'), 'a.due_date as dueDate', 'a.status'])
     .where('a.partnership_id', '=', partnershipId).where('a.group_id', '=', meeting.group.id)
-    .where('a.created_at', '<', at)
+    // A meeting's action arose when that meeting met, however much later the minutes were typed up.
+    .where(sql<boolean>`coalesce(source.starts_at, a.created_at) < ${at}`)
     .where((eb) => eb.or([eb('a.source', '<>', 'meeting'), eb('a.source_id', '<>', meeting.id)]))
     .where((eb) => eb.or([eb('a.completed_at', 'is', null), eb('a.completed_at', '>', at)]))
     .where(sql<boolean>`coalesce((select u.status from action_update u where u.action_id = a.id and u.at <= ${at} order by u.at desc, u.id desc limit 1), a.status) in ('open', 'in_progress')`)
