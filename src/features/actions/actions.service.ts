@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/create-db';
 import type { ActionSource, ActionStatus } from '../../db/schema-assurance';
 import { isIsoDate } from '../../domain/calendar';
-import { DUE_SOON_DAYS, isLearningTheme } from '../../domain/assurance';
+import { ACTION_STATUSES, DUE_SOON_DAYS, isLearningTheme } from '../../domain/assurance';
 import { NotFound, ValidationFailed, type FieldError } from '../../platform/errors';
 
 /**
@@ -166,7 +166,7 @@ export async function findAction(db: Db, partnershipId: number, id: string): Pro
     ownerAgencyId: a.owner_agency_id, ownerAgency: a.owner_agency, ownerUserId: a.owner_user_id, ownerUser: a.owner_user, ownerName: a.owner_name,
     groupId: a.group_id, group: a.group_name, themes: a.themes, dueDate: a.due_date, status: a.status, evidence: a.evidence,
     completedAt: a.completed_at, lastRemindedAt: a.last_reminded_at, createdBy: a.creator, createdAt: a.created_at, updatedAt: a.updated_at, version: a.version,
-    history: history.map((h) => ({ ...h, status: h.status as ActionStatus })),
+    history,
   };
 }
 
@@ -183,7 +183,7 @@ export function updateProblems(input: ActionUpdateInput, current: ActionStatus):
   const status = input.status ?? '';
   const note = input.note?.trim() ?? '';
   const evidence = input.evidence?.trim() ?? '';
-  if (!['open', 'in_progress', 'completed', 'cancelled'].includes(status)) errors.push({ field: 'status', message: 'Select the status of the action' });
+  if (!Object.hasOwn(ACTION_STATUSES, status)) errors.push({ field: 'status', message: 'Select the status of the action' });
   if (status === 'completed' && !evidence) {
     errors.push({ field: 'evidence', message: 'Enter the evidence that the action is completed, such as what an audit or a check found' });
   }
