@@ -12,7 +12,7 @@ import { dialects } from '../testing/test-db';
  */
 /** `api-token`: reached with a partner system's bearer token only, so every session here is refused 401 (tested with tokens in the API's own tests). */
 type Expect = 'public' | 'signed-in' | 'api-token' | Role[];
-type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string; frontDoorAuditId: string; actionId: string };
+type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string; frontDoorAuditId: string; actionId: string; reviewId: string; reviewMilestoneId: number; reviewBriefingId: number };
 type Row = { allow: Expect; record?: boolean; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
 
 const ADMIN: Role[] = ['partnership_admin'];
@@ -140,6 +140,43 @@ const MATRIX: Record<string, Row> = {
   // The action is owned by the fixture's agency, the agency of A's auditor and agency lead.
   'POST /actions/:id': { allow: ['business_manager', 'auditor', 'agency_lead'], record: true, request: (f) => ({ url: `/actions/${f.actionId}`, form: { status: '' } }) },
   'POST /actions/:id/change': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/actions/${f.actionId}/change`, form: { reason: '' } }) },
+  // A review of partnership A, notified, with the fixture's agency involved (the agency of A's auditor and agency lead).
+  'GET /reviews': { allow: ASSURANCE_VIEW, request: () => ({ url: '/reviews?stage=rapid_review&theme=neglect' }) },
+  'GET /reviews/new': { allow: ['business_manager'], request: () => ({ url: '/reviews/new' }) },
+  'POST /reviews/new': { allow: ['business_manager'], request: () => ({ url: '/reviews/new', form: { summary: '' } }) },
+  'GET /reviews/:id': { allow: ASSURANCE_VIEW, record: true, request: (f) => ({ url: `/reviews/${f.reviewId}` }) },
+  'GET /reviews/:id/notification': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/notification` }) },
+  'POST /reviews/:id/notification': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/notification`, form: { summary: '' } }) },
+  'GET /reviews/:id/decision': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/decision` }) },
+  'POST /reviews/:id/decision': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/decision`, form: { decision: '' } }) },
+  'GET /reviews/:id/rapid-review': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/rapid-review` }) },
+  'POST /reviews/:id/rapid-review': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/rapid-review`, form: { 'rrMeetingOn-day': 'x' } }) },
+  'GET /reviews/:id/returns/:agencyId': { allow: ['business_manager', 'auditor', 'agency_lead'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/returns/${f.a.agencyId}` }) },
+  'POST /reviews/:id/returns/:agencyId': { allow: ['business_manager', 'auditor', 'agency_lead'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/returns/${f.a.agencyId}`, form: { action: 'submit' } }) },
+  'GET /reviews/:id/practice-review': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/practice-review` }) },
+  'POST /reviews/:id/practice-review': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/practice-review`, form: { terms: '' } }) },
+  'GET /reviews/:id/milestones/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/milestones/new` }) },
+  'POST /reviews/:id/milestones/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/milestones/new`, form: { name: '' } }) },
+  'GET /reviews/:id/milestones/:milestoneId': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/milestones/${f.reviewMilestoneId}` }) },
+  'POST /reviews/:id/milestones/:milestoneId': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/milestones/${f.reviewMilestoneId}`, form: { name: '' } }) },
+  // Removes the milestone: after the milestone's other rows, and only the business manager of A gets this far.
+  'POST /reviews/:id/milestones/:milestoneId/remove': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/milestones/${f.reviewMilestoneId}/remove` }) },
+  'GET /reviews/:id/themes': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/themes` }) },
+  'POST /reviews/:id/themes': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/themes`, form: { themes: 'no_such_theme' } }) },
+  // Linking children needs assurance.manage and child.read, which no single role holds.
+  'GET /reviews/:id/children': { allow: [], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/children?q=Testchild` }) },
+  'POST /reviews/:id/children': { allow: [], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/children`, form: { childId: f.a.childId } }) },
+  'POST /reviews/:id/children/:childId/remove': { allow: [], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/children/${f.a.childId}/remove` }) },
+  'GET /reviews/:id/recommendations/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/recommendations/new` }) },
+  'POST /reviews/:id/recommendations/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/recommendations/new`, form: { recommendation: '' } }) },
+  'GET /reviews/:id/briefings/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/briefings/new` }) },
+  'POST /reviews/:id/briefings/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/briefings/new`, form: { title: '' } }) },
+  'GET /reviews/:id/briefings/:briefingId': { allow: ASSURANCE_VIEW, record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/briefings/${f.reviewBriefingId}` }) },
+  'GET /reviews/:id/briefings/:briefingId/edit': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/briefings/${f.reviewBriefingId}/edit` }) },
+  'POST /reviews/:id/briefings/:briefingId/edit': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/briefings/${f.reviewBriefingId}/edit`, form: { title: '' } }) },
+  'GET /reviews/:id/close': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/close` }) },
+  'POST /reviews/:id/close': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/close`, form: { closingNote: '' } }) },
+  'POST /reviews/:id/reopen': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/reopen`, form: { version: '1' } }) },
 };
 
 type Outcome = 'allowed' | 'forbidden' | 'not-found' | 'sign-in' | 'unauthorised';
@@ -191,7 +228,15 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
     const fdAudit = await t.db.insertInto('front_door_audit').values({ partnership_id: t.fixture.a.id, month: '2026-06-01', kind: 'manager', front_door_contact_id: contact.id })
       .returning('id').executeTakeFirstOrThrow();
     const [actionId] = await createActions(t.db, t.fixture.a.id, [{ source: 'other', reference: 'Matrix 1', description: 'Matrix action', ownerAgencyId: t.fixture.a.agencyId, dueDate: '2026-06-30' }], null, new Date());
-    f = { ...t.fixture, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
+    const review = await t.db.insertInto('review').values({ partnership_id: t.fixture.a.id, ref_year: 2026, ref_number: 1, reference: 'RR 2026/01', aware_on: '2026-05-26',
+      summary: 'Matrix', abuse_or_neglect: 'suspected', harm: 'serious_harm', notify_decision: 'notify', decided_on: '2026-05-27', notified_on: '2026-05-27', updated_at: new Date() })
+      .returning('id').executeTakeFirstOrThrow();
+    await t.db.insertInto('review_agency').values({ review_id: review.id, agency_id: t.fixture.a.agencyId, partnership_id: t.fixture.a.id }).execute();
+    const milestone = await t.db.insertInto('review_milestone').values({ review_id: review.id, partnership_id: t.fixture.a.id, name: 'Matrix', due_on: '2026-07-01' })
+      .returning('id').executeTakeFirstOrThrow();
+    const briefing = await t.db.insertInto('learning_briefing').values({ review_id: review.id, partnership_id: t.fixture.a.id, title: 'Matrix', key_messages: 'One', audience: 'All', updated_at: new Date() })
+      .returning('id').executeTakeFirstOrThrow();
+    f = { ...t.fixture, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
   });
   afterAll(async () => { await t?.close(); });
 
