@@ -15,6 +15,6 @@ export async function assuranceRoutes(app: FastifyInstance, { db, now }: AppDeps
       actionCounts(db, partnershipId, today),
       actionCounts(db, partnershipId, today, req.beaconSession!.user.agencyId),
     ]);
-    return reply.view('assurance/views/hub.njk', { title: 'Learning and assurance', actions: all, agencyActions: mine, agencyName: req.beaconSession!.user.agencyName });
+    return reply.view('assurance/views/hub.njk', { title: 'Learning and assurance', actions: all, agencyActions: mine, agencyName: req.beaconSession!.user.agencyName, agencyId: req.beaconSession!.user.agencyId });
   });
 }
