@@ -4,9 +4,9 @@ import { createDb, DatabaseInUse } from './db/create-db';
 import { migrateToLatest } from './db/migrate';
 import { seedDemoIfEmpty } from './db/seed/demo';
 import { escalateOverdueChecks } from './features/mash/mash.service';
+import { sendReviewReminders } from './features/reviews/reminders.service';
 import { remindActions } from './features/actions/reminders.service';
 import { remindOverdueChallenges } from './features/governance/challenges.service';
-import { section11Sweep } from './features/section11/reminders.service';
 import { recordAudit } from './platform/audit';
 import { ConfigError, loadConfig } from './platform/config';
 import { createMailer } from './platform/email';
@@ -52,6 +52,23 @@ async function main() {
       .finally(() => { escalating = false; });
   }, 60_000);
   escalateTimer.unref();
+  // Reviews' National Panel timescales: the business managers hear once at one working day left and once when overdue.
+  let remindingReviews = false;
+  const reviewTimer = setInterval(() => {
+    if (remindingReviews) return;
+    remindingReviews = true;
+    sendReviewReminders(handle.db, mailer, new Date(), { publicUrl: config.publicUrl })
+      .then(async (sent) => {
+        for (const s of sent) {
+          await recordAudit(handle.db, { userEmail: 'system', action: 'review.remind', outcome: 'allowed', partnershipId: s.partnershipId,
+            recordType: 'review', recordId: s.reviewId, detail: { clock: s.clock, state: s.state, emails: s.emailed.length } });
+        }
+        if (sent.length) app.log.info({ reminders: sent.length }, 'review reminders sent');
+      })
+      .catch((err: unknown) => app.log.error({ err }, 'sending review reminders failed'))
+      .finally(() => { remindingReviews = false; });
+  }, 15 * 60_000);
+  reviewTimer.unref();
   // Overdue and due-soon actions' owners reminded each hour; each action at most once in 7 days.
   let reminding = false;
   const remindTimer = setInterval(() => {
@@ -86,32 +103,11 @@ async function main() {
       .finally(() => { remindingChallenges = false; });
   }, 3_600_000);
   challengeTimer.unref();
-  // Section 11 each hour: planned cycles opened on their open date, and unsubmitted returns' leads reminded once when due soon and once when overdue.
-  let sweepingSection11 = false;
-  const section11Timer = setInterval(() => {
-    if (sweepingSection11) return;
-    sweepingSection11 = true;
-    section11Sweep(handle.db, mailer, new Date(), { publicUrl: config.publicUrl })
-      .then(async ({ opened, reminded }) => {
-        for (const o of opened) {
-          await recordAudit(handle.db, { userEmail: 'system', action: 'section11_cycle.open', outcome: 'allowed', partnershipId: o.partnershipId,
-            recordType: 'section11_cycle', recordId: String(o.cycleId), detail: { returns: o.returns.length } });
-        }
-        for (const r of reminded) {
-          await recordAudit(handle.db, { userEmail: 'system', action: 'section11_return.remind', outcome: 'allowed', partnershipId: r.partnershipId,
-            recordType: 'section11_return', recordId: r.returnId, detail: { kind: r.kind, emails: r.emailed.length } });
-        }
-        if (opened.length || reminded.length) app.log.info({ opened: opened.length, reminded: reminded.length }, 'Section 11 cycles opened and returns reminded');
-      })
-      .catch((err: unknown) => app.log.error({ err }, 'the Section 11 sweep failed'))
-      .finally(() => { sweepingSection11 = false; });
-  }, 3_600_000);
-  section11Timer.unref();
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     clearInterval(retryTimer);
-    clearInterval(section11Timer);
     clearInterval(escalateTimer);
+    clearInterval(reviewTimer);
     clearInterval(remindTimer);
     clearInterval(challengeTimer);
     await app.close();

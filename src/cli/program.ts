@@ -8,6 +8,7 @@ import { dbCommands } from './db';
 import { demoCommands } from './demo';
 import { importCommands } from './import';
 import { mashCommands } from './mash';
+import { reviewsCommands } from './reviews';
 import { section11Commands } from './section11';
 import { governanceCommands } from './governance';
 import { indicatorsCommands } from './indicators';
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CliContext): Command {
   partnerDataCommands(program, ctx);
   tokenCommands(program, ctx);
   mashCommands(program, ctx);
+  reviewsCommands(program, ctx);
   section11Commands(program, ctx);
   governanceCommands(program, ctx);
   actionsCommands(program, ctx);
