@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_NAMES, type Role } from './permissions';
 import { addUser } from '../features/users/users.service';
+import { planCycle } from '../features/section11/cycles.service';
+import { createMailer } from './email';
 import { createActions } from '../features/actions/actions.service';
 import { Client, createTestApp, signIn, type Fixture, type TestApp } from '../testing/test-app';
 import { dialects } from '../testing/test-db';
@@ -12,7 +14,7 @@ import { dialects } from '../testing/test-db';
  */
 /** `api-token`: reached with a partner system's bearer token only, so every session here is refused 401 (tested with tokens in the API's own tests). */
 type Expect = 'public' | 'signed-in' | 'api-token' | Role[];
-type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string; frontDoorAuditId: string; actionId: string; reviewId: string; reviewMilestoneId: number; reviewBriefingId: number };
+type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string; frontDoorAuditId: string; actionId: string; reviewId: string; reviewMilestoneId: number; reviewBriefingId: number; s11CycleId: number; s11SpareCycleId: number; s11ReturnId: string; s11StandardId: number; s11RetireStandardId: number };
 type Row = { allow: Expect; record?: boolean; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
 
 const ADMIN: Role[] = ['partnership_admin'];
@@ -132,6 +134,36 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/contacts/:id': { allow: 'api-token', request: () => ({ url: '/api/v1/contacts/00000000-0000-0000-0000-000000000000' }) },
   // ---- Learning and assurance ----
   'GET /assurance': { allow: ASSURANCE_VIEW, request: () => ({ url: '/assurance' }) },
+  // ---- Section 11: an open cycle of partnership A with a draft return of the fixture's agency (that of A's auditor, agency lead and team manager),
+  // and a second open cycle for the close button. Posts are refused by validation or by the cycle's state, so nothing else changes.
+  'GET /section-11': { allow: ASSURANCE_VIEW, request: () => ({ url: '/section-11' }) },
+  'GET /section-11/standards': { allow: ASSURANCE_VIEW, request: () => ({ url: '/section-11/standards' }) },
+  'GET /section-11/standards/new': { allow: ['business_manager'], request: () => ({ url: '/section-11/standards/new' }) },
+  'POST /section-11/standards/new': { allow: ['business_manager'], request: () => ({ url: '/section-11/standards/new', form: { title: '' } }) },
+  'GET /section-11/standards/:id': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/section-11/standards/${f.s11StandardId}` }) },
+  'POST /section-11/standards/:id': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/section-11/standards/${f.s11StandardId}`, form: { title: '' } }) },
+  'POST /section-11/standards/:id/retire': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/section-11/standards/${f.s11RetireStandardId}/retire` }) },
+  'POST /section-11/standards/:id/reinstate': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/section-11/standards/${f.s11RetireStandardId}/reinstate` }) },
+  'GET /section-11/cycles/new': { allow: ['business_manager'], request: () => ({ url: '/section-11/cycles/new' }) },
+  'POST /section-11/cycles/new': { allow: ['business_manager'], request: () => ({ url: '/section-11/cycles/new', form: { name: '' } }) },
+  'GET /section-11/cycles/:id': { allow: ASSURANCE_VIEW, record: true, request: (f) => ({ url: `/section-11/cycles/${f.s11CycleId}` }) },
+  'GET /section-11/cycles/:id/edit': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/section-11/cycles/${f.s11CycleId}/edit` }) },
+  'POST /section-11/cycles/:id/edit': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/section-11/cycles/${f.s11CycleId}/edit`, form: { name: '' } }) },
+  'POST /section-11/cycles/:id/open': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/section-11/cycles/${f.s11CycleId}/open` }) },
+  'POST /section-11/cycles/:id/close': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/section-11/cycles/${f.s11SpareCycleId}/close` }) },
+  'GET /section-11/cycles/:id/comparison': { allow: ASSURANCE_VIEW, record: true, request: (f) => ({ url: `/section-11/cycles/${f.s11CycleId}/comparison` }) },
+  'GET /section-11/cycles/:id/comparison.csv': { allow: ASSURANCE_VIEW, record: true, request: (f) => ({ url: `/section-11/cycles/${f.s11CycleId}/comparison.csv` }) },
+  'GET /section-11/trends': { allow: ASSURANCE_VIEW, request: () => ({ url: '/section-11/trends' }) },
+  'GET /section-11/trends.csv': { allow: ASSURANCE_VIEW, request: () => ({ url: '/section-11/trends.csv' }) },
+  // A return: the business manager reads any; an agency's people with assurance access read their own agency's; only its lead and auditor complete it.
+  'GET /section-11/returns/:id': { allow: ASSURANCE_VIEW, record: true, request: (f) => ({ url: `/section-11/returns/${f.s11ReturnId}` }) },
+  'POST /section-11/returns/:id/submit': { allow: ['auditor', 'agency_lead'], record: true, request: (f) => ({ url: `/section-11/returns/${f.s11ReturnId}/submit` }) },
+  'POST /section-11/returns/:id/reopen': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/section-11/returns/${f.s11ReturnId}/reopen`, form: { reason: '' } }) },
+  'POST /section-11/returns/:id/peer': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/section-11/returns/${f.s11ReturnId}/peer`, form: { peerAgency: 'none' } }) },
+  'GET /section-11/returns/:id/standards/:standardId': { allow: ASSURANCE_VIEW, record: true, request: (f) => ({ url: `/section-11/returns/${f.s11ReturnId}/standards/${f.s11StandardId}` }) },
+  'POST /section-11/returns/:id/standards/:standardId': { allow: ['auditor', 'agency_lead'], record: true, request: (f) => ({ url: `/section-11/returns/${f.s11ReturnId}/standards/${f.s11StandardId}`, form: { rating: 'none' } }) },
+  // Peer challenge from the business manager, responses from the returning agency: the team manager takes no part.
+  'POST /section-11/returns/:id/standards/:standardId/comments': { allow: ['business_manager', 'auditor', 'agency_lead'], record: true, request: (f) => ({ url: `/section-11/returns/${f.s11ReturnId}/standards/${f.s11StandardId}/comments`, form: { comment: '' } }) },
   'GET /actions': { allow: ASSURANCE_VIEW, request: () => ({ url: '/actions?rag=red' }) },
   'GET /actions/export.csv': { allow: ASSURANCE_VIEW, request: () => ({ url: '/actions/export.csv' }) },
   'GET /actions/new': { allow: ['business_manager'], request: () => ({ url: '/actions/new' }) },
@@ -198,6 +230,19 @@ function expected(row: Row, role: Role | null, own: boolean): Outcome {
   return row.record && !own ? 'not-found' : 'allowed';
 }
 
+/** Section 11's records in partnership A, as the rows above describe them: two cycles opened through the service, their emails queued. */
+async function seedMatrixSection11(db: TestApp['db'], fixture: Fixture) {
+  const mailer = createMailer({ from: 'beacon@a.test' });
+  const plan = (name: string) => planCycle(db, mailer, fixture.a.id, {
+    name, 'openDate-day': '1', 'openDate-month': '6', 'openDate-year': '2026', 'dueDate-day': '31', 'dueDate-month': '7', 'dueDate-year': '2026',
+    scoring: 'score', agencies: String(fixture.a.agencyId),
+  }, null, new Date('2026-06-01T09:00:00Z'), { publicUrl: '' });
+  const { cycle, opening } = await plan('Matrix 2026');
+  const spare = await plan('Matrix spare');
+  const standards = await db.selectFrom('section11_standard').select(['id', 'number']).where('partnership_id', '=', fixture.a.id).orderBy('number').execute();
+  return { s11CycleId: cycle.id, s11SpareCycleId: spare.cycle.id, s11ReturnId: opening!.returns[0]!.returnId, s11StandardId: standards[0]!.id, s11RetireStandardId: standards.at(-1)!.id };
+}
+
 describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
   let t: TestApp;
   let f: Fixture & Extra;
@@ -236,7 +281,8 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
       .returning('id').executeTakeFirstOrThrow();
     const briefing = await t.db.insertInto('learning_briefing').values({ review_id: review.id, partnership_id: t.fixture.a.id, title: 'Matrix', key_messages: 'One', audience: 'All', updated_at: new Date() })
       .returning('id').executeTakeFirstOrThrow();
-    f = { ...t.fixture, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
+    const s11 = await seedMatrixSection11(t.db, t.fixture);
+    f = { ...t.fixture, ...s11, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
   });
   afterAll(async () => { await t?.close(); });
 
