@@ -31,7 +31,7 @@ export interface AuditThemeTable {
   score_labels: TextArray;
   active: Generated<boolean>;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface AuditThemeAgencyTable {
@@ -66,7 +66,7 @@ export interface AuditRoundTable {
   completed_by: number | null;
   created_by: number | null;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface AuditRoundAgencyTable {
@@ -130,7 +130,7 @@ export interface AuditFindingTable {
   action_id: string | null;
   created_by: number | null;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface AuditsDatabase {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_NAMES, type Role } from './permissions';
+import { addAgency } from '../features/agencies/agencies.service';
 import { addUser } from '../features/users/users.service';
 import { planCycle } from '../features/section11/cycles.service';
 import { createMailer } from './email';
@@ -14,7 +15,8 @@ import { dialects } from '../testing/test-db';
  */
 /** `api-token`: reached with a partner system's bearer token only, so every session here is refused 401 (tested with tokens in the API's own tests). */
 type Expect = 'public' | 'signed-in' | 'api-token' | Role[];
-type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string; frontDoorAuditId: string; actionId: string; reviewId: string; reviewMilestoneId: number; reviewBriefingId: number; s11CycleId: number; s11SpareCycleId: number; s11ReturnId: string; s11StandardId: number; s11RetireStandardId: number };
+type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string; frontDoorAuditId: string; actionId: string; reviewId: string; reviewMilestoneId: number; reviewBriefingId: number; s11CycleId: number; s11SpareCycleId: number; s11ReturnId: string; s11StandardId: number; s11RetireStandardId: number;
+  auditThemeId: number; auditQuestionId: number; auditQuestionToRemoveId: number; auditRoundId: string; auditCaseId: string; auditModerationRoundId: string; auditModerationCaseId: string; auditFindingId: string; auditFindingToRemoveId: string };
 type Row = { allow: Expect; record?: boolean; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
 
 const ADMIN: Role[] = ['partnership_admin'];
@@ -134,6 +136,45 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/contacts/:id': { allow: 'api-token', request: () => ({ url: '/api/v1/contacts/00000000-0000-0000-0000-000000000000' }) },
   // ---- Learning and assurance ----
   'GET /assurance': { allow: ASSURANCE_VIEW, request: () => ({ url: '/assurance' }) },
+  // ---- Multi-agency audits: a theme of partnership A in which the fixture's agency (that of A's auditor and agency lead) takes part, a round under way
+  // with a draft section of that agency, and a round in moderation with an unmoderated case and findings. Posts are refused by validation, so nothing changes.
+  'GET /audits': { allow: ASSURANCE_VIEW, request: () => ({ url: '/audits' }) },
+  'GET /audits/themes/new': { allow: ['business_manager'], request: () => ({ url: '/audits/themes/new' }) },
+  'POST /audits/themes/new': { allow: ['business_manager'], request: () => ({ url: '/audits/themes/new', form: { name: '' } }) },
+  'GET /audits/themes/:id': { allow: ASSURANCE_VIEW, record: true, request: (f) => ({ url: `/audits/themes/${f.auditThemeId}` }) },
+  'GET /audits/themes/:id/edit': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/themes/${f.auditThemeId}/edit` }) },
+  'POST /audits/themes/:id/edit': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/themes/${f.auditThemeId}/edit`, form: { name: '' } }) },
+  'GET /audits/themes/:id/criteria': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/themes/${f.auditThemeId}/criteria` }) },
+  'POST /audits/themes/:id/criteria': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/themes/${f.auditThemeId}/criteria`, form: { rules: '' } }) },
+  'GET /audits/themes/:id/questions/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/themes/${f.auditThemeId}/questions/new` }) },
+  'POST /audits/themes/:id/questions/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/themes/${f.auditThemeId}/questions/new`, form: { text: '' } }) },
+  'GET /audits/themes/:id/questions/:questionId': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/themes/${f.auditThemeId}/questions/${f.auditQuestionId}` }) },
+  'POST /audits/themes/:id/questions/:questionId': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/themes/${f.auditThemeId}/questions/${f.auditQuestionId}`, form: { text: '' } }) },
+  // Removes a question kept for this row: only the business manager of A gets this far.
+  'POST /audits/themes/:id/questions/:questionId/remove': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/themes/${f.auditThemeId}/questions/${f.auditQuestionToRemoveId}/remove` }) },
+  'GET /audits/themes/:id/rounds/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/themes/${f.auditThemeId}/rounds/new` }) },
+  'POST /audits/themes/:id/rounds/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/themes/${f.auditThemeId}/rounds/new`, form: { 'plannedDate-day': '' } }) },
+  'GET /audits/rounds/:id': { allow: ASSURANCE_VIEW, record: true, request: (f) => ({ url: `/audits/rounds/${f.auditRoundId}` }) },
+  'POST /audits/rounds/:id/select': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditRoundId}/select` }) },
+  'GET /audits/rounds/:id/date': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditRoundId}/date` }) },
+  'POST /audits/rounds/:id/date': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditRoundId}/date`, form: { 'plannedDate-day': '' } }) },
+  'GET /audits/rounds/:id/cases/:caseId/replace': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditRoundId}/cases/${f.auditCaseId}/replace` }) },
+  'POST /audits/rounds/:id/cases/:caseId/replace': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditRoundId}/cases/${f.auditCaseId}/replace`, form: { reason: '' } }) },
+  'GET /audits/rounds/:id/start': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditRoundId}/start` }) },
+  'POST /audits/rounds/:id/start': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditRoundId}/start`, form: { 'sectionsDue-day': '' } }) },
+  // An agency's section: the business manager reads any, an agency's lead or auditor their own agency's; only they complete it.
+  'GET /audits/rounds/:id/cases/:caseId/agencies/:agencyId': { allow: ['business_manager', 'auditor', 'agency_lead'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditRoundId}/cases/${f.auditCaseId}/agencies/${f.a.agencyId}` }) },
+  'POST /audits/rounds/:id/cases/:caseId/agencies/:agencyId': { allow: ['auditor', 'agency_lead'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditRoundId}/cases/${f.auditCaseId}/agencies/${f.a.agencyId}`, form: { intent: 'save', version: '0' } }) },
+  'POST /audits/rounds/:id/moderation': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditRoundId}/moderation` }) },
+  'GET /audits/rounds/:id/cases/:caseId': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditModerationRoundId}/cases/${f.auditModerationCaseId}` }) },
+  'POST /audits/rounds/:id/cases/:caseId': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditModerationRoundId}/cases/${f.auditModerationCaseId}`, form: { grade: '' } }) },
+  'GET /audits/rounds/:id/findings/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditModerationRoundId}/findings/new` }) },
+  'POST /audits/rounds/:id/findings/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditModerationRoundId}/findings/new`, form: { kind: '' } }) },
+  'GET /audits/rounds/:id/findings/:findingId': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditModerationRoundId}/findings/${f.auditFindingId}` }) },
+  'POST /audits/rounds/:id/findings/:findingId': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditModerationRoundId}/findings/${f.auditFindingId}`, form: { kind: '' } }) },
+  // Removes a finding kept for this row.
+  'POST /audits/rounds/:id/findings/:findingId/remove': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditModerationRoundId}/findings/${f.auditFindingToRemoveId}/remove` }) },
+  'POST /audits/rounds/:id/complete': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/rounds/${f.auditModerationRoundId}/complete` }) },
   // ---- Section 11: an open cycle of partnership A with a draft return of the fixture's agency (that of A's auditor, agency lead and team manager),
   // and a second open cycle for the close button. Posts are refused by validation or by the cycle's state, so nothing else changes.
   'GET /section-11': { allow: ASSURANCE_VIEW, request: () => ({ url: '/section-11' }) },
@@ -243,6 +284,35 @@ async function seedMatrixSection11(db: TestApp['db'], fixture: Fixture) {
   return { s11CycleId: cycle.id, s11SpareCycleId: spare.cycle.id, s11ReturnId: opening!.returns[0]!.returnId, s11StandardId: standards[0]!.id, s11RetireStandardId: standards.at(-1)!.id };
 }
 
+/** The audit programme's records in partnership A, as the rows above describe them. */
+async function seedMatrixAudits(db: TestApp['db'], fixture: Fixture) {
+  const a = fixture.a.id;
+  const police = await addAgency(db, a, { name: 'Matrix Police', type: 'police' });
+  const theme = await db.insertInto('audit_theme').values({ partnership_id: a, name: 'Matrix neglect', short_name: 'Matrix', learning_theme: 'neglect', frequency_months: 4,
+    sample_size: 2, scale: 'ofsted', criteria: JSON.stringify({ match: 'all', rules: [] }) }).returning('id').executeTakeFirstOrThrow();
+  await db.insertInto('audit_theme_agency').values([fixture.a.agencyId, police.id].map((agency_id) => ({ theme_id: theme.id, agency_id, partnership_id: a }))).execute();
+  const [question, toRemove] = await db.insertInto('audit_question').values([1, 2].map((position) => ({ theme_id: theme.id, partnership_id: a, position, text: `Question ${position}` })))
+    .returning('id').execute();
+  const tool = JSON.stringify({ scale: 'ofsted', scoreLabels: [], questions: [{ id: question!.id, text: 'Question 1', help: null }] });
+  const round = async (planned_date: string, status: 'in_progress' | 'moderation') => {
+    const r = await db.insertInto('audit_round').values({ partnership_id: a, theme_id: theme.id, planned_date, status, sections_due: '2026-06-30', tool, started_at: new Date() })
+      .returning('id').executeTakeFirstOrThrow();
+    await db.insertInto('audit_round_agency').values({ round_id: r.id, agency_id: fixture.a.agencyId, partnership_id: a }).execute();
+    const c = await db.insertInto('audit_case').values({ partnership_id: a, round_id: r.id, child_id: fixture.a.childId, case_number: 1, selected_at: new Date() })
+      .returning('id').executeTakeFirstOrThrow();
+    await db.insertInto('audit_section').values({ partnership_id: a, round_id: r.id, case_id: c.id, agency_id: fixture.a.agencyId }).execute();
+    return { roundId: r.id, caseId: c.id };
+  };
+  const underWay = await round('2026-05-04', 'in_progress');
+  const moderation = await round('2026-01-05', 'moderation');
+  const [finding, findingToRemove] = await db.insertInto('audit_finding').values([1, 2].map((number) => ({ partnership_id: a, round_id: moderation.roundId, number, kind: 'strength' as const, text: `Finding ${number}` })))
+    .returning('id').execute();
+  return {
+    auditThemeId: theme.id, auditQuestionId: question!.id, auditQuestionToRemoveId: toRemove!.id, auditRoundId: underWay.roundId, auditCaseId: underWay.caseId,
+    auditModerationRoundId: moderation.roundId, auditModerationCaseId: moderation.caseId, auditFindingId: finding!.id, auditFindingToRemoveId: findingToRemove!.id,
+  };
+}
+
 describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
   let t: TestApp;
   let f: Fixture & Extra;
@@ -282,7 +352,8 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
     const briefing = await t.db.insertInto('learning_briefing').values({ review_id: review.id, partnership_id: t.fixture.a.id, title: 'Matrix', key_messages: 'One', audience: 'All', updated_at: new Date() })
       .returning('id').executeTakeFirstOrThrow();
     const s11 = await seedMatrixSection11(t.db, t.fixture);
-    f = { ...t.fixture, ...s11, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
+    const audits = await seedMatrixAudits(t.db, t.fixture);
+    f = { ...t.fixture, ...audits, ...s11, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
   });
   afterAll(async () => { await t?.close(); });
 
