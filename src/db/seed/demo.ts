@@ -11,6 +11,7 @@ import { seedPartnerData } from './partner-data';
 import { seedMash } from './mash';
 import { seedFrontDoor } from './front-door';
 import { seedAssuranceGroups } from './assurance-groups';
+import { seedReviews } from './reviews';
 import { seedActions } from './actions';
 import { seedFrontDoorQuality } from './front-door-quality';
 import { generateChildren, generateDisabilities } from './generator';
@@ -115,6 +116,8 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
   const groups = await seedAssuranceGroups(db, { partnershipId: main.id, today, agencies: agencyIds });
   // The tracker: progress on the inspection's actions, and the development day's actions, some overdue for the reminders.
   await seedActions(db, { partnershipId: main.id, today, agencies: agencyIds, groups });
+  // Serious incidents and reviews: the last year's rapid review, practice reviews and appreciative enquiry, and the work in flight today.
+  await seedReviews(db, { partnershipId: main.id, today, agencies: agencyIds, groups });
 
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
 }
