@@ -11,6 +11,7 @@ import { seedPartnerData } from './partner-data';
 import { seedMash } from './mash';
 import { seedFrontDoor } from './front-door';
 import { seedAssuranceGroups } from './assurance-groups';
+import { seedSection11 } from './section11';
 import { seedReviews } from './reviews';
 import { seedActions } from './actions';
 import { seedFrontDoorQuality } from './front-door-quality';
@@ -118,6 +119,9 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
   await seedActions(db, { partnershipId: main.id, today, agencies: agencyIds, groups });
   // Serious incidents and reviews: the last year's rapid review, practice reviews and appreciative enquiry, and the work in flight today.
   await seedReviews(db, { partnershipId: main.id, today, agencies: agencyIds, groups });
+
+  // Section 11: last cycle closed with every agency's return and peer challenge; this year's open, the police's return in.
+  await seedSection11(db, { partnershipId: main.id, today, agencies: agencyIds, groups });
 
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
 }
