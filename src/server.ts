@@ -7,6 +7,7 @@ import { escalateOverdueChecks } from './features/mash/mash.service';
 import { sendReviewReminders } from './features/reviews/reminders.service';
 import { remindActions } from './features/actions/reminders.service';
 import { remindOverdueChallenges } from './features/governance/challenges.service';
+import { remindAuditSections } from './features/audits/reminders.service';
 import { recordAudit } from './platform/audit';
 import { ConfigError, loadConfig } from './platform/config';
 import { createMailer } from './platform/email';
@@ -103,6 +104,23 @@ async function main() {
       .finally(() => { remindingChallenges = false; });
   }, 3_600_000);
   challengeTimer.unref();
+  // Audit sections still draft reminded each hour: each agency of a round once when due soon and once when overdue.
+  let remindingAudits = false;
+  const auditTimer = setInterval(() => {
+    if (remindingAudits) return;
+    remindingAudits = true;
+    remindAuditSections(handle.db, mailer, new Date(), { publicUrl: config.publicUrl })
+      .then(async (reminded) => {
+        for (const r of reminded) {
+          await recordAudit(handle.db, { userEmail: 'system', action: 'audit_round.remind', outcome: 'allowed', partnershipId: r.partnershipId,
+            recordType: 'audit_round', recordId: r.roundId, detail: { agency: r.agencyId, kind: r.kind, emails: r.emailed.length } });
+        }
+        if (reminded.length) app.log.info({ agencies: reminded.length }, 'agencies reminded of their audit sections');
+      })
+      .catch((err: unknown) => app.log.error({ err }, 'reminding agencies of their audit sections failed'))
+      .finally(() => { remindingAudits = false; });
+  }, 3_600_000);
+  auditTimer.unref();
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     clearInterval(retryTimer);
@@ -110,6 +128,7 @@ async function main() {
     clearInterval(reviewTimer);
     clearInterval(remindTimer);
     clearInterval(challengeTimer);
+    clearInterval(auditTimer);
     await app.close();
     await handle.close();
     process.exit(0);

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { actionsCommands } from './actions';
 import { agencyCommands } from './agency';
 import { auditCommands } from './audit';
+import { auditsCommands } from './audits';
 import { calendarCommands } from './calendar';
 import type { CliContext } from './context';
 import { dbCommands } from './db';
@@ -30,6 +31,7 @@ export function buildProgram(ctx: CliContext): Command {
   agencyCommands(program, ctx);
   userCommands(program, ctx);
   auditCommands(program, ctx);
+  auditsCommands(program, ctx);
   importCommands(program, ctx);
   exportCommands(program, ctx);
   calendarCommands(program, ctx);
