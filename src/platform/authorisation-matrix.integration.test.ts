@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLE_NAMES, type Role } from './permissions';
+import { ROLE_NAMES, ROLES, type Role, type Scope } from './permissions';
 import { addAgency } from '../features/agencies/agencies.service';
 import { addUser } from '../features/users/users.service';
 import { planCycle } from '../features/section11/cycles.service';
@@ -15,9 +15,10 @@ import { dialects } from '../testing/test-db';
  */
 /** `api-token`: reached with a partner system's bearer token only, so every session here is refused 401 (tested with tokens in the API's own tests). */
 type Expect = 'public' | 'signed-in' | 'api-token' | Role[];
-type Extra = { targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string; frontDoorAuditId: string; actionId: string; reviewId: string; reviewMilestoneId: number; reviewBriefingId: number; s11CycleId: number; s11SpareCycleId: number; s11ReturnId: string; s11StandardId: number; s11RetireStandardId: number;
+type Extra = { trainingSessionId: string; trainingBookingId: string; targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string; frontDoorAuditId: string; actionId: string; reviewId: string; reviewMilestoneId: number; reviewBriefingId: number; s11CycleId: number; s11SpareCycleId: number; s11ReturnId: string; s11StandardId: number; s11RetireStandardId: number;
   auditThemeId: number; auditQuestionId: number; auditQuestionToRemoveId: number; auditRoundId: string; auditCaseId: string; auditModerationRoundId: string; auditModerationCaseId: string; auditFindingId: string; auditFindingToRemoveId: string };
-type Row = { allow: Expect; record?: boolean; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
+/** `onlyFor`: of the roles allowed, those who reach this record of their own partnership (its own person, or those who manage it); the others get the same 404 as for another partnership's. */
+type Row = { allow: Expect; record?: boolean; onlyFor?: Role[]; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
 
 const ADMIN: Role[] = ['partnership_admin'];
 const CHILD_READERS: Role[] = ['social_worker', 'team_manager', 'auditor'];
@@ -27,6 +28,10 @@ const PARTNER_DATA: Role[] = ['business_manager', 'data_analyst'];
 const FRONT_DOOR_AUDIT: Role[] = ['team_manager', 'auditor'];
 const DASHBOARD: Role[] = ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor', 'agency_lead'];
 const ASSURANCE_VIEW: Role[] = ['business_manager', 'team_manager', 'auditor', 'agency_lead'];
+/** The roles holding any of these scopes, as permissions.ts grants them. */
+const holders = (...scopes: Scope[]): Role[] => ROLE_NAMES.filter((r) => scopes.some((sc) => (ROLES[r].scopes as readonly Scope[]).includes(sc)));
+const TRAINING_BOOK = holders('training.book');
+const TRAINING_MANAGE = holders('training.manage');
 
 const MATRIX: Record<string, Row> = {
   'GET /health': { allow: 'public', request: () => ({ url: '/health' }) },
@@ -250,6 +255,27 @@ const MATRIX: Record<string, Row> = {
   'GET /reviews/:id/close': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/close` }) },
   'POST /reviews/:id/close': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/close`, form: { closingNote: '' } }) },
   'POST /reviews/:id/reopen': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/reviews/${f.reviewId}/reopen`, form: { version: '1' } }) },
+  // ---- Training: attendance, certificates, evaluation, reports and the planner ----
+  // A's trainer marks the session (they are its trainer); the empty register is refused as incomplete.
+  'GET /training/sessions/:id/attendance': { allow: TRAINING_MANAGE, record: true, request: (f) => ({ url: `/training/sessions/${f.trainingSessionId}/attendance` }) },
+  'POST /training/sessions/:id/attendance': { allow: TRAINING_MANAGE, record: true, request: (f) => ({ url: `/training/sessions/${f.trainingSessionId}/attendance`, form: {} }) },
+  // The booking is A's practitioner's, marked attended: theirs, and those who manage training.
+  'GET /training/bookings/:id/certificate.pdf': { allow: ROLE_NAMES, record: true, onlyFor: ['practitioner', ...TRAINING_MANAGE], request: (f) => ({ url: `/training/bookings/${f.trainingBookingId}/certificate.pdf` }) },
+  'GET /training/bookings/:id/evaluation': { allow: TRAINING_BOOK, record: true, onlyFor: ['practitioner'], request: (f) => ({ url: `/training/bookings/${f.trainingBookingId}/evaluation` }) },
+  'POST /training/bookings/:id/evaluation': { allow: TRAINING_BOOK, record: true, onlyFor: ['practitioner'], request: (f) => ({ url: `/training/bookings/${f.trainingBookingId}/evaluation`, form: { overall: '' } }) },
+  // Not open yet (weeks after the session): the form is refused with the date it opens.
+  'GET /training/bookings/:id/impact': { allow: TRAINING_BOOK, record: true, onlyFor: ['practitioner'], request: (f) => ({ url: `/training/bookings/${f.trainingBookingId}/impact` }) },
+  'POST /training/bookings/:id/impact': { allow: TRAINING_BOOK, record: true, onlyFor: ['practitioner'], request: (f) => ({ url: `/training/bookings/${f.trainingBookingId}/impact`, form: { confidenceNow: '' } }) },
+  'GET /training/settings': { allow: ['business_manager'], request: () => ({ url: '/training/settings' }) },
+  'POST /training/settings': { allow: ['business_manager'], request: () => ({ url: '/training/settings', form: { charge: 'free' } }) },
+  'GET /training/charges': { allow: ['business_manager'], request: () => ({ url: '/training/charges?period=fy&to=2026-03-31' }) },
+  'GET /training/charges.csv': { allow: ['business_manager'], request: () => ({ url: '/training/charges.csv' }) },
+  'GET /training/reports': { allow: TRAINING_MANAGE, request: () => ({ url: '/training/reports?period=fy&to=2026-03-31' }) },
+  'GET /training/reports.csv': { allow: TRAINING_MANAGE, request: () => ({ url: '/training/reports.csv' }) },
+  'GET /training/planner': { allow: holders('training.book', 'training.manage'), request: () => ({ url: '/training/planner' }) },
+  'POST /training/planner': { allow: TRAINING_MANAGE, request: () => ({ url: '/training/planner', form: { course: '' } }) },
+  // A scheduled session is refused: only a planned one comes off the planner.
+  'POST /training/planner/sessions/:id/remove': { allow: TRAINING_MANAGE, record: true, request: (f) => ({ url: `/training/planner/sessions/${f.trainingSessionId}/remove` }) },
 };
 
 type Outcome = 'allowed' | 'forbidden' | 'not-found' | 'sign-in' | 'unauthorised';
@@ -262,13 +288,29 @@ function outcomeOf(res: { statusCode: number; headers: Record<string, unknown> }
   return 'allowed';
 }
 
+/** Training records in partnership A: a session that has started, A's trainer its trainer, and A's practitioner's booking on it, attended. */
+async function seedMatrixTraining(db: TestApp['db'], fixture: Fixture) {
+  const a = fixture.a.id;
+  const trainer = await db.selectFrom('app_user').select('id').where('email', '=', 'trainer@a.test').executeTakeFirstOrThrow();
+  const practitioner = await db.selectFrom('app_user').select('id').where('email', '=', 'practitioner@a.test').executeTakeFirstOrThrow();
+  const course = await db.insertInto('course').values({ partnership_id: a, title: 'Matrix course', summary: 'Matrix', description: 'Matrix', audience: 'All',
+    level: '1', delivery: 'face_to_face', duration_minutes: 60, themes: ['neglect'] }).returning('id').executeTakeFirstOrThrow();
+  const session = await db.insertInto('course_session').values({ partnership_id: a, course_id: course.id, starts_at: new Date('2026-05-20T09:00:00Z'),
+    ends_at: new Date('2026-05-20T10:00:00Z'), capacity: 10, trainer_user_id: trainer.id }).returning('id').executeTakeFirstOrThrow();
+  const booking = await db.insertInto('booking').values({ partnership_id: a, session_id: session.id, user_id: practitioner.id, status: 'confirmed',
+    booked_at: new Date('2026-05-01T09:00:00Z'), confirmed_at: new Date('2026-05-01T09:00:00Z'), attendance: 'attended', attendance_marked_at: new Date('2026-05-20T10:00:00Z'),
+    certificate_number: 'AP-2026-999999' }).returning('id').executeTakeFirstOrThrow();
+  return { trainingSessionId: session.id, trainingBookingId: booking.id };
+}
+
 function expected(row: Row, role: Role | null, own: boolean): Outcome {
   if (row.allow === 'public') return 'allowed';
   if (row.allow === 'api-token') return 'unauthorised';
   if (role === null) return 'sign-in';
   if (row.allow === 'signed-in') return 'allowed';
   if (!row.allow.includes(role)) return 'forbidden';
-  return row.record && !own ? 'not-found' : 'allowed';
+  if (row.record && !own) return 'not-found';
+  return row.onlyFor && !row.onlyFor.includes(role) ? 'not-found' : 'allowed';
 }
 
 /** Section 11's records in partnership A, as the rows above describe them: two cycles opened through the service, their emails queued. */
@@ -353,7 +395,8 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
       .returning('id').executeTakeFirstOrThrow();
     const s11 = await seedMatrixSection11(t.db, t.fixture);
     const audits = await seedMatrixAudits(t.db, t.fixture);
-    f = { ...t.fixture, ...audits, ...s11, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
+    const training = await seedMatrixTraining(t.db, t.fixture);
+    f = { ...t.fixture, ...training, ...audits, ...s11, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
   });
   afterAll(async () => { await t?.close(); });
 
