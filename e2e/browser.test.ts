@@ -675,6 +675,71 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     expect(actionUrl).toMatch(/\/actions\/[0-9a-f-]{36}$/);
   });
 
+  it('Section 11: the business manager compares the agencies and challenges the police’s return; the ICB’s lead completes a standard after correcting it', async () => {
+    const { page } = await person();
+    await signIn(page, 'business.manager@northmere.gov.uk');
+    await page.goto('/assurance');
+    await page.getByRole('link', { name: 'Section 11', exact: true }).click();
+    await heading(page, 'Section 11');
+    expect(await page.getByRole('table', { name: 'Audit cycles' }).locator('tbody tr').count()).toBe(2);
+    await expectAccessible(page, 'Section 11 cycles');
+
+    await page.getByRole('table', { name: 'Audit cycles' }).locator('tbody tr').first().getByRole('link').click();
+    await heading(page, /Section 11 audit /);
+    await expectAccessible(page, 'Section 11 cycle');
+    await page.getByRole('link', { name: 'Compare the agencies’ ratings' }).click();
+    await heading(page, 'Agencies compared');
+    expect(await page.getByRole('img', { name: /How agencies rated each standard/ }).count()).toBe(1);
+    expect(await page.getByRole('table', { name: 'Agencies by rating, each standard' }).locator('tbody tr').count()).toBe(8);
+    await expectAccessible(page, 'Section 11 comparison with its chart');
+    await page.goBack();
+    await heading(page, /Section 11 audit /);
+
+    await page.getByRole('link', { name: 'Northmere and Eastholm Police' }).click();
+    await heading(page, 'Northmere and Eastholm Police: Section 11 self-assessment');
+    await page.getByRole('link', { name: /^8\. Information sharing/ }).click();
+    await heading(page, 'Standard 8: Information sharing');
+    await page.getByRole('button', { name: 'Add the challenge' }).click();
+    await expectErrorSummary(page, ['Enter a comment, or select the agreed rating']);
+    await expectAccessible(page, 'Section 11 peer challenge with errors');
+    await page.getByLabel('Your challenge').fill('The audit of information shared with the MASH is due in March: we agree requires improvement until then.');
+    await page.getByRole('group', { name: /Rating agreed at peer challenge/ }).getByLabel('2 Requires improvement').check();
+    await page.getByRole('button', { name: 'Add the challenge' }).click();
+    await page.locator('.govuk-notification-banner', { hasText: 'Agreed rating recorded: 2 Requires improvement.' }).waitFor();
+    await expectAccessible(page, 'Section 11 peer challenge');
+
+    await page.goto('/section-11/trends');
+    await heading(page, 'Section 11 across cycles');
+    expect(await page.getByRole('img', { name: 'Section 11 ratings by cycle' }).count()).toBe(1);
+    await expectAccessible(page, 'Section 11 across cycles');
+
+    const nurse = (await person()).page;
+    await signIn(nurse, 'designated.nurse@nhs.net');
+    await nurse.goto('/section-11');
+    await nurse.getByRole('table', { name: /Northmere Integrated Care Board’s returns/ }).getByRole('link').first().click();
+    await heading(nurse, 'Northmere Integrated Care Board: Section 11 self-assessment');
+    await nurse.getByRole('button', { name: 'Submit the return' }).click();
+    await nurse.locator('.govuk-error-summary').waitFor();
+    expect(await nurse.locator('.govuk-error-summary__list a').allTextContents()).toContain('Confirm that the return is a true account of the agency');
+    await expectAccessible(nurse, 'Section 11 return with errors');
+    await nurse.getByRole('link', { name: /^Standard 5: Training and development for staff/ }).click();
+    await heading(nurse, 'Standard 5: Training and development for staff');
+    await nurse.getByLabel('2 Requires improvement').check();
+    await nurse.getByLabel('Evidence', { exact: true }).fill('78% of GP practices are up to date with level 3 training.');
+    await nurse.locator('#action-1-description').fill('Bring every GP practice up to date with level 3 training');
+    await nurse.getByRole('button', { name: 'Save the standard' }).click();
+    await expectErrorSummary(nurse, ['Enter the date new action 1 is due']);
+    await followErrorLink(nurse, 'Enter the date new action 1 is due', 'action-1-due-day');
+    await expectAccessible(nurse, 'Section 11 standard form with errors');
+    const due = new Date(Date.now() + 120 * 86_400_000);
+    await nurse.locator('#action-1-due-day').fill(String(due.getUTCDate()));
+    await nurse.locator('#action-1-due-month').fill(String(due.getUTCMonth() + 1));
+    await nurse.locator('#action-1-due-year').fill(String(due.getUTCFullYear()));
+    await nurse.getByRole('button', { name: 'Save the standard' }).click();
+    await nurse.locator('.govuk-notification-banner', { hasText: 'Standard 5 saved with 1 new action.' }).waitFor();
+    await expectAccessible(nurse, 'Section 11 return task list');
+  });
+
   it('shows the API documentation to anyone, with each endpoint, field and example', async () => {
     const { page } = await person();
     const res = await page.goto('/api/docs');
