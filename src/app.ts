@@ -13,6 +13,7 @@ import { dashboardRoutes } from './features/dashboard/dashboard.routes';
 import { dashboardTrendRoutes } from './features/dashboard/trend.routes';
 import { frontDoorRoutes } from './features/front-door/front-door.routes';
 import { assuranceRoutes } from './features/assurance/assurance.routes';
+import { governanceRoutes } from './features/governance/governance.routes';
 import { auditsRoutes } from './features/audits/audits.routes';
 import { section11Routes } from './features/section11/section11.routes';
 import { reviewsRoutes } from './features/reviews/reviews.routes';
@@ -98,6 +99,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await mashRoutes(scope, appDeps);
     await frontDoorMeasuresRoutes(scope, appDeps);
     await assuranceRoutes(scope, appDeps);
+    await governanceRoutes(scope, appDeps);
     await auditsRoutes(scope, appDeps);
     await section11Routes(scope, appDeps);
     await reviewsRoutes(scope, appDeps);

@@ -16,7 +16,8 @@ import { dialects } from '../testing/test-db';
 /** `api-token`: reached with a partner system's bearer token only, so every session here is refused 401 (tested with tokens in the API's own tests). */
 type Expect = 'public' | 'signed-in' | 'api-token' | Role[];
 type Extra = { trainingSessionId: string; trainingBookingId: string; targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string; frontDoorAuditId: string; actionId: string; reviewId: string; reviewMilestoneId: number; reviewBriefingId: number; s11CycleId: number; s11SpareCycleId: number; s11ReturnId: string; s11StandardId: number; s11RetireStandardId: number;
-  auditThemeId: number; auditQuestionId: number; auditQuestionToRemoveId: number; auditRoundId: string; auditCaseId: string; auditModerationRoundId: string; auditModerationCaseId: string; auditFindingId: string; auditFindingToRemoveId: string };
+  auditThemeId: number; auditQuestionId: number; auditQuestionToRemoveId: number; auditRoundId: string; auditCaseId: string; auditModerationRoundId: string; auditModerationCaseId: string; auditFindingId: string; auditFindingToRemoveId: string;
+  govGroupId: number; govMemberId: number; govMeetingId: string; govItemId: number; govGuestId: number; govChallengeId: string };
 /** `onlyFor`: of the roles allowed, those who reach this record of their own partnership (its own person, or those who manage it); the others get the same 404 as for another partnership's. */
 type Row = { allow: Expect; record?: boolean; onlyFor?: Role[]; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
 
@@ -141,6 +142,43 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/contacts/:id': { allow: 'api-token', request: () => ({ url: '/api/v1/contacts/00000000-0000-0000-0000-000000000000' }) },
   // ---- Learning and assurance ----
   'GET /assurance': { allow: ASSURANCE_VIEW, request: () => ({ url: '/assurance' }) },
+  // ---- Governance: a group of partnership A with a member, a past meeting with an agenda item and a guest, and a challenge to the fixture's agency
+  // (that of A's auditor and agency lead, who may answer it). Posts are refused by validation, so nothing changes but the guest's removal.
+  'GET /governance': { allow: ASSURANCE_VIEW, request: () => ({ url: '/governance' }) },
+  'GET /governance/groups/new': { allow: ['business_manager'], request: () => ({ url: '/governance/groups/new' }) },
+  'POST /governance/groups/new': { allow: ['business_manager'], request: () => ({ url: '/governance/groups/new', form: { name: '' } }) },
+  'GET /governance/groups/:id': { allow: ASSURANCE_VIEW, record: true, request: (f) => ({ url: `/governance/groups/${f.govGroupId}` }) },
+  'GET /governance/groups/:id/edit': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/groups/${f.govGroupId}/edit` }) },
+  'POST /governance/groups/:id/edit': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/groups/${f.govGroupId}/edit`, form: { name: '' } }) },
+  'GET /governance/groups/:id/members/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/groups/${f.govGroupId}/members/new` }) },
+  'POST /governance/groups/:id/members/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/groups/${f.govGroupId}/members/new`, form: { who: '' } }) },
+  'GET /governance/groups/:id/members/:memberId': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/groups/${f.govGroupId}/members/${f.govMemberId}` }) },
+  'POST /governance/groups/:id/members/:memberId': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/groups/${f.govGroupId}/members/${f.govMemberId}`, form: { role: '' } }) },
+  'GET /governance/groups/:id/meetings/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/groups/${f.govGroupId}/meetings/new` }) },
+  'POST /governance/groups/:id/meetings/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/groups/${f.govGroupId}/meetings/new`, form: { 'date-day': '' } }) },
+  'GET /governance/meetings/:id': { allow: ASSURANCE_VIEW, record: true, request: (f) => ({ url: `/governance/meetings/${f.govMeetingId}` }) },
+  'GET /governance/meetings/:id/edit': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/meetings/${f.govMeetingId}/edit` }) },
+  'POST /governance/meetings/:id/edit': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/meetings/${f.govMeetingId}/edit`, form: { 'date-day': '' } }) },
+  'GET /governance/meetings/:id/attendance': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/meetings/${f.govMeetingId}/attendance` }) },
+  'POST /governance/meetings/:id/attendance': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/meetings/${f.govMeetingId}/attendance`, form: { version: '1' } }) },
+  'POST /governance/meetings/:id/guests': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/meetings/${f.govMeetingId}/guests`, form: { guestName: '' } }) },
+  // Removes the guest kept for this row: only the business manager of A gets this far.
+  'POST /governance/meetings/:id/guests/:guestId/remove': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/meetings/${f.govMeetingId}/guests/${f.govGuestId}/remove` }) },
+  'GET /governance/meetings/:id/items/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/meetings/${f.govMeetingId}/items/new` }) },
+  'POST /governance/meetings/:id/items/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/meetings/${f.govMeetingId}/items/new`, form: { title: '' } }) },
+  'GET /governance/meetings/:id/items/:itemId': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/meetings/${f.govMeetingId}/items/${f.govItemId}` }) },
+  'POST /governance/meetings/:id/items/:itemId': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/meetings/${f.govMeetingId}/items/${f.govItemId}`, form: { title: '' } }) },
+  'GET /governance/meetings/:id/actions/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/meetings/${f.govMeetingId}/actions/new` }) },
+  'POST /governance/meetings/:id/actions/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/meetings/${f.govMeetingId}/actions/new`, form: { description: '' } }) },
+  'GET /governance/challenges': { allow: ASSURANCE_VIEW, request: () => ({ url: '/governance/challenges?status=open' }) },
+  'GET /governance/challenges.csv': { allow: ASSURANCE_VIEW, request: () => ({ url: '/governance/challenges.csv' }) },
+  'GET /governance/challenges/new': { allow: ['business_manager', 'auditor', 'agency_lead'], request: () => ({ url: '/governance/challenges/new' }) },
+  'POST /governance/challenges/new': { allow: ['business_manager', 'auditor', 'agency_lead'], request: () => ({ url: '/governance/challenges/new', form: { subject: '' } }) },
+  'GET /governance/challenges/:id': { allow: ASSURANCE_VIEW, record: true, request: (f) => ({ url: `/governance/challenges/${f.govChallengeId}` }) },
+  'POST /governance/challenges/:id/response': { allow: ['business_manager', 'auditor', 'agency_lead'], record: true, request: (f) => ({ url: `/governance/challenges/${f.govChallengeId}/response`, form: { response: '' } }) },
+  'POST /governance/challenges/:id/outcome': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/challenges/${f.govChallengeId}/outcome`, form: { outcome: '' } }) },
+  'GET /governance/challenges/:id/actions/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/challenges/${f.govChallengeId}/actions/new` }) },
+  'POST /governance/challenges/:id/actions/new': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/governance/challenges/${f.govChallengeId}/actions/new`, form: { description: '' } }) },
   // ---- Multi-agency audits: a theme of partnership A in which the fixture's agency (that of A's auditor and agency lead) takes part, a round under way
   // with a draft section of that agency, and a round in moderation with an unmoderated case and findings. Posts are refused by validation, so nothing changes.
   'GET /audits': { allow: ASSURANCE_VIEW, request: () => ({ url: '/audits' }) },
@@ -355,6 +393,22 @@ async function seedMatrixAudits(db: TestApp['db'], fixture: Fixture) {
   };
 }
 
+/** Governance's records in partnership A, as the rows above describe them. */
+async function seedMatrixGovernance(db: TestApp['db'], fixture: Fixture) {
+  const a = fixture.a.id;
+  const group = await db.insertInto('assurance_group').values({ partnership_id: a, name: 'Matrix subgroup', kind: 'subgroup' }).returning('id').executeTakeFirstOrThrow();
+  const member = await db.insertInto('group_member').values({ partnership_id: a, group_id: group.id, name: 'Matrix Member', agency_id: fixture.a.agencyId, role: 'chair',
+    from_date: '2020-01-01', updated_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+  const meeting = await db.insertInto('group_meeting').values({ partnership_id: a, group_id: group.id, starts_at: new Date('2026-05-01T09:00:00Z'), updated_at: new Date() })
+    .returning('id').executeTakeFirstOrThrow();
+  const item = await db.insertInto('meeting_item').values({ partnership_id: a, meeting_id: meeting.id, position: 1, title: 'Matrix item' }).returning('id').executeTakeFirstOrThrow();
+  const guest = await db.insertInto('meeting_attendance').values({ partnership_id: a, meeting_id: meeting.id, guest_name: 'Matrix Guest', attendance: 'present' })
+    .returning('id').executeTakeFirstOrThrow();
+  const challenge = await db.insertInto('challenge').values({ partnership_id: a, reference: 'CH 2026/01', raised_on: '2026-05-01', raised_by_kind: 'partnership',
+    to_agency_id: fixture.a.agencyId, subject: 'Matrix', detail: 'Matrix', response_due: '2026-06-01', updated_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+  return { govGroupId: group.id, govMemberId: member.id, govMeetingId: meeting.id, govItemId: item.id, govGuestId: guest.id, govChallengeId: challenge.id };
+}
+
 describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
   let t: TestApp;
   let f: Fixture & Extra;
@@ -396,7 +450,8 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
     const s11 = await seedMatrixSection11(t.db, t.fixture);
     const audits = await seedMatrixAudits(t.db, t.fixture);
     const training = await seedMatrixTraining(t.db, t.fixture);
-    f = { ...t.fixture, ...training, ...audits, ...s11, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
+    const governance = await seedMatrixGovernance(t.db, t.fixture);
+    f = { ...t.fixture, ...training, ...governance, ...audits, ...s11, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
   });
   afterAll(async () => { await t?.close(); });
 

@@ -14,6 +14,7 @@ import { seedAssuranceGroups } from './assurance-groups';
 import { seedSection11 } from './section11';
 import { seedReviews } from './reviews';
 import { seedActions } from './actions';
+import { seedGovernance } from './governance';
 import { seedFrontDoorQuality } from './front-door-quality';
 import { generateChildren, generateDisabilities } from './generator';
 import { generateJourneys, type Journeys } from './journeys';
@@ -117,6 +118,8 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
   const groups = await seedAssuranceGroups(db, { partnershipId: main.id, today, agencies: agencyIds });
   // The tracker: progress on the inspection's actions, and the development day's actions, some overdue for the reminders.
   await seedActions(db, { partnershipId: main.id, today, agencies: agencyIds, groups });
+  // Governance: the groups' members, a year of meetings with attendance, minutes and action logs, and the challenge log.
+  await seedGovernance(db, { partnershipId: main.id, today, agencies: agencyIds, groups });
   // Serious incidents and reviews: the last year's rapid review, practice reviews and appreciative enquiry, and the work in flight today.
   await seedReviews(db, { partnershipId: main.id, today, agencies: agencyIds, groups });
 
