@@ -6,7 +6,6 @@ import { dialects } from '../../testing/test-db';
 import { addCourse, addPractitioner, addSession, book } from '../training-attendance/test-records';
 import { sendTrainingSurveys } from './evaluation.service';
 
-const DAY = 86_400_000;
 const GOOD = { overall: '4', outcomesMet: 'yes', confidenceBefore: '2', confidenceAfter: '4', practiceChange: 'Ask about who lives in the home.', comments: 'Good venue.' };
 
 describe.each(dialects())('training evaluation and impact survey (%s)', (dialect) => {
