@@ -237,3 +237,30 @@ export async function closeCycle(db: Db, partnershipId: number, id: number, now:
 export function cyclesDueToOpen(db: Db, now: Date) {
   return db.selectFrom('section11_cycle').select(['id', 'partnership_id']).where('status', '=', 'planned').where('open_date', '<=', today(now)).orderBy('id').execute();
 }
+
+export type Section11Counts = {
+  /** Open cycles' returns: asked for, submitted, and past their due date unsubmitted. */
+  invited: number; submitted: number; overdue: number;
+  /** The viewer's agency's return in the latest open cycle, if it was asked for one. */
+  agencyReturn: { id: string; cycleName: string; status: string; dueDate: string } | null;
+};
+
+/** Section 11 at a glance, for the assurance hub. */
+export async function section11Counts(db: Db, partnershipId: number, agencyId: number, now: Date): Promise<Section11Counts> {
+  const day = today(now);
+  const row = await db.selectFrom('section11_return as r').innerJoin('section11_cycle as c', 'c.id', 'r.cycle_id')
+    .select((eb) => [
+      eb.fn.countAll<string>().as('invited'),
+      eb.fn.countAll<string>().filterWhere('r.status', '=', 'submitted').as('submitted'),
+      eb.fn.countAll<string>().filterWhere((w) => w.and([w('r.status', '<>', 'submitted'), w('c.due_date', '<', day)])).as('overdue'),
+    ])
+    .where('r.partnership_id', '=', partnershipId).where('c.status', '=', 'open').executeTakeFirstOrThrow();
+  const own = await db.selectFrom('section11_return as r').innerJoin('section11_cycle as c', 'c.id', 'r.cycle_id')
+    .select(['r.id', 'c.name', 'r.status', 'c.due_date'])
+    .where('r.partnership_id', '=', partnershipId).where('c.status', '=', 'open').where('r.agency_id', '=', agencyId)
+    .orderBy('c.open_date', 'desc').limit(1).executeTakeFirst();
+  return {
+    invited: Number(row.invited), submitted: Number(row.submitted), overdue: Number(row.overdue),
+    agencyReturn: own ? { id: own.id, cycleName: own.name, status: own.status, dueDate: own.due_date } : null,
+  };
+}

@@ -8,6 +8,7 @@ import { dialects } from '../../testing/test-db';
 import { addAgency } from '../agencies/agencies.service';
 import { addUser } from '../users/users.service';
 import { cycleComparison, distributionByCycle, agencyHistory, section11Summary } from './comparison.service';
+import { section11Counts } from './cycles.service';
 import { section11Sweep } from './reminders.service';
 import { findReturn, saveAnswer } from './returns.service';
 import { DEFAULT_STANDARDS } from './standards.service';
@@ -468,6 +469,12 @@ describe.each(dialects())('Section 11 (%s)', (dialect) => {
     const history = await agencyHistory(t.db, t.fixture.a.id, agencies.police);
     expect(history.cycles.map((x) => x.name)).toEqual(['2026–27']);
     expect(history.standards.find((s) => s.standardId === standardIds[0])!.ratings[cycleId]).toEqual({ rating: '3', agreed: '3', selfAssessed: '2' });
+    // The hub's figures: the open cycle's returns, and the viewer's agency's own.
+    expect(await section11Counts(t.db, t.fixture.a.id, agencies.police, t.clock.now())).toEqual({
+      invited: 3, submitted: 2, overdue: 0, agencyReturn: { id: returns.police, cycleName: '2026–27', status: 'submitted', dueDate: '2026-07-31' },
+    });
+    expect((await section11Counts(t.db, t.fixture.a.id, agencies.council, new Date('2026-08-01T12:00:00Z'))).overdue).toBe(1);
+    expect(await section11Counts(t.db, t.fixture.b.id, agencies.police, t.clock.now())).toEqual({ invited: 0, submitted: 0, overdue: 0, agencyReturn: null });
     const trends = await manager.get(`/section-11/trends?agency=${agencies.police}`);
     expect(trends.statusCode).toBe(200);
     expect(trends.body).toContain('Section 11 ratings by cycle');
