@@ -11,6 +11,7 @@ import { seedPartnerData } from './partner-data';
 import { seedMash } from './mash';
 import { seedFrontDoor } from './front-door';
 import { seedAssuranceGroups } from './assurance-groups';
+import { seedAudits } from './audits';
 import { seedSection11 } from './section11';
 import { seedReviews } from './reviews';
 import { seedActions } from './actions';
@@ -55,6 +56,7 @@ export const DEMO_USERS: DemoUser[] = [
   { email: 'safeguarding.lead@nep.police.uk', name: 'DI Claire Hughes', agency: 'police', roles: ['agency_lead'] },
   { email: 'designated.nurse@nhs.net', name: 'Angela Morris', agency: 'icb', roles: ['agency_lead'] },
   { email: 'dsl@riverside.sch.uk', name: 'Daniel Price', agency: 'school', roles: ['agency_lead'] },
+  { email: 'qa.lead@northmere.gov.uk', name: 'Rebecca Hall', agency: 'council', roles: ['agency_lead'] },
 ];
 
 export type SeedResult = { partnershipId: number; children: number; users: number; signInText: string };
@@ -118,6 +120,8 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
   const groups = await seedAssuranceGroups(db, { partnershipId: main.id, today, agencies: agencyIds });
   // The tracker: progress on the inspection's actions, and the development day's actions, some overdue for the reminders.
   await seedActions(db, { partnershipId: main.id, today, agencies: agencyIds, groups });
+  // Multi-agency audits: neglect every four months with three rounds completed, a CSE round under way, re-referrals scheduled.
+  await seedAudits(db, { partnershipId: main.id, today, agencies: agencyIds, groups });
   // Governance: the groups' members, a year of meetings with attendance, minutes and action logs, and the challenge log.
   await seedGovernance(db, { partnershipId: main.id, today, agencies: agencyIds, groups });
   // Serious incidents and reviews: the last year's rapid review, practice reviews and appreciative enquiry, and the work in flight today.
