@@ -740,6 +740,69 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     await expectAccessible(nurse, 'Section 11 return task list');
   });
 
+  it('governance: the business manager reads the groups, a group’s attendance, a meeting’s action log and the challenge log, and records a response after an error', async () => {
+    const { page } = await person();
+    await signIn(page, 'business.manager@northmere.gov.uk');
+    await page.getByRole('navigation').getByRole('link', { name: 'Assurance', exact: true }).click();
+    await page.getByRole('link', { name: 'Governance', exact: true }).click();
+    await heading(page, 'Governance');
+    expect(await page.locator('table', { hasText: 'Subgroups' }).textContent()).toContain('Quality Assurance and Performance');
+    expect(await page.locator('table', { hasText: 'The Executive' }).textContent()).toContain('Margaret Ellison');
+    await expectAccessible(page, 'governance');
+
+    await page.getByRole('link', { name: 'Quality Assurance and Performance', exact: true }).click();
+    await heading(page, 'Quality Assurance and Performance');
+    expect(await page.getByRole('img', { name: /^Attendance by agency, / }).count()).toBe(1);
+    expect(await page.locator('table', { hasText: 'Meetings attended by each agency' }).textContent()).toContain('Northmere and Eastholm Police');
+    await expectAccessible(page, 'a governance group');
+    await page.getByRole('button', { name: 'Add a member' }).click();
+    await heading(page, 'Add a member to Quality Assurance and Performance');
+    await page.getByLabel('Someone without a Beacon account').check();
+    await page.getByRole('button', { name: 'Add the member' }).click();
+    await expectErrorSummary(page, ['Enter the member’s name', 'Select the agency they represent, or independent']);
+    await expectAccessible(page, 'a group member form with errors');
+    await page.goBack();
+    await page.goBack();
+    await heading(page, 'Quality Assurance and Performance');
+
+    await page.locator('table', { hasText: 'Earlier meetings' }).getByRole('link').first().click();
+    await heading(page, /^Meeting on /);
+    const log = page.locator('table', { hasText: 'Actions agreed at this meeting' });
+    expect(await log.textContent()).toMatch(/QA \d{4}-\d{2}-\d{2} A1/);
+    expect(await page.locator('h3', { hasText: 'The group’s actions to review' }).count()).toBe(1);
+    await expectAccessible(page, 'a meeting with its action log');
+    await page.getByRole('button', { name: 'Change attendance' }).click();
+    await heading(page, 'Record attendance');
+    expect(await page.getByRole('group', { name: /Dr Ruth Carter, Northmere Integrated Care Board \(Chair\)/ }).getByLabel('Present').isChecked()).toBe(true);
+    await expectAccessible(page, 'a meeting’s attendance');
+
+    await page.goto('/governance/challenges/new');
+    await heading(page, 'Raise a challenge');
+    await page.getByLabel('An agency').check();
+    await page.getByRole('button', { name: 'Raise the challenge' }).click();
+    await expectErrorSummary(page, ['Select the agency raising the challenge', 'Select the agency being challenged', 'Enter what the challenge is about', 'Enter the challenge']);
+    await expectAccessible(page, 'a new challenge with errors');
+
+    await page.goto('/governance/challenges');
+    await heading(page, 'Challenge log');
+    await page.getByLabel('Status').selectOption('overdue');
+    await page.getByRole('button', { name: 'Show challenges' }).click();
+    await page.getByRole('link', { name: /^CH \d{4}\/\d{2}$/ }).first().waitFor();
+    expect(await page.locator('table').textContent()).toContain('Timeliness of initial health assessment requests');
+    await expectAccessible(page, 'the challenge log');
+
+    await page.getByRole('link', { name: /^CH \d{4}\/\d{2}$/ }).first().click();
+    await heading(page, /Timeliness of initial health assessment requests/);
+    await page.getByRole('button', { name: 'Save the response' }).click();
+    await expectErrorSummary(page, ['Enter the agency’s response']);
+    await followErrorLink(page, 'Enter the agency’s response', 'response');
+    await expectAccessible(page, 'a challenge response with errors');
+    await page.getByLabel('Respond to the challenge').fill('Given at the Executive: requests now go the day a child becomes looked after.');
+    await page.getByRole('button', { name: 'Save the response' }).click();
+    await page.locator('.govuk-notification-banner', { hasText: 'Response recorded on Northmere Council’s behalf.' }).waitFor();
+    expect(await page.locator('body').textContent()).toContain('on Northmere Council’s behalf');
+  });
+
   it('shows the API documentation to anyone, with each endpoint, field and example', async () => {
     const { page } = await person();
     const res = await page.goto('/api/docs');
