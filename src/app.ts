@@ -18,6 +18,9 @@ import { auditsRoutes } from './features/audits/audits.routes';
 import { section11Routes } from './features/section11/section11.routes';
 import { reviewsRoutes } from './features/reviews/reviews.routes';
 import { actionsRoutes } from './features/actions/actions.routes';
+import { trainingRoutes } from './features/training/training.routes';
+import { manageTrainingRoutes } from './features/training/manage.routes';
+import { registrationRoutes } from './features/training/registration.routes';
 import { attendanceRoutes } from './features/training-attendance/attendance.routes';
 import { evaluationRoutes } from './features/training-evaluation/evaluation.routes';
 import { trainingReportsRoutes } from './features/training-reports/reports.routes';
@@ -45,6 +48,8 @@ const navigation: NavItem[] = [
   { href: '/mash/checks', text: 'MASH checks', scope: 'mash.respond' },
   { href: '/dashboard', text: 'Dashboard', scope: 'dashboard.view' },
   { href: '/assurance', text: 'Assurance', scope: 'assurance.view' },
+  { href: '/training', text: 'Training', scope: 'training.book' },
+  { href: '/training/manage', text: 'Manage training', scope: 'training.manage' },
   { href: '/returns', text: 'Returns', scope: 'return.import' },
   { href: '/partner-data', text: 'Partner data', scope: 'partner_data.upload' },
   { href: '/admin/users', text: 'People', scope: 'admin.users' },
@@ -104,6 +109,9 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await section11Routes(scope, appDeps);
     await reviewsRoutes(scope, appDeps);
     await actionsRoutes(scope, appDeps);
+    await trainingRoutes(scope, appDeps);
+    await manageTrainingRoutes(scope, appDeps);
+    await registrationRoutes(scope, appDeps);
     await attendanceRoutes(scope, appDeps);
     await evaluationRoutes(scope, appDeps);
     await trainingReportsRoutes(scope, appDeps);

@@ -91,6 +91,8 @@ export interface AppUserTable {
   line_manager_id: number | null;
   /** When a self-registered person confirmed their address; null for accounts made by an administrator. */
   email_verified_at: Timestamp | null;
+  /** As the person gave it when registering for training. */
+  job_title: string | null;
   created_at: CreatedAt;
 }
 

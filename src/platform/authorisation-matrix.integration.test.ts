@@ -15,7 +15,7 @@ import { dialects } from '../testing/test-db';
  */
 /** `api-token`: reached with a partner system's bearer token only, so every session here is refused 401 (tested with tokens in the API's own tests). */
 type Expect = 'public' | 'signed-in' | 'api-token' | Role[];
-type Extra = { trainingSessionId: string; trainingBookingId: string; targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string; frontDoorAuditId: string; actionId: string; reviewId: string; reviewMilestoneId: number; reviewBriefingId: number; s11CycleId: number; s11SpareCycleId: number; s11ReturnId: string; s11StandardId: number; s11RetireStandardId: number;
+type Extra = { trainingSessionId: string; trainingBookingId: string; trainingCourseId: string; trainingFutureSessionId: string; trainingCancelBookingId: string; targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string; frontDoorAuditId: string; actionId: string; reviewId: string; reviewMilestoneId: number; reviewBriefingId: number; s11CycleId: number; s11SpareCycleId: number; s11ReturnId: string; s11StandardId: number; s11RetireStandardId: number;
   auditThemeId: number; auditQuestionId: number; auditQuestionToRemoveId: number; auditRoundId: string; auditCaseId: string; auditModerationRoundId: string; auditModerationCaseId: string; auditFindingId: string; auditFindingToRemoveId: string;
   govGroupId: number; govMemberId: number; govMeetingId: string; govItemId: number; govGuestId: number; govChallengeId: string };
 /** `onlyFor`: of the roles allowed, those who reach this record of their own partnership (its own person, or those who manage it); the others get the same 404 as for another partnership's. */
@@ -314,6 +314,31 @@ const MATRIX: Record<string, Row> = {
   'POST /training/planner': { allow: TRAINING_MANAGE, request: () => ({ url: '/training/planner', form: { course: '' } }) },
   // A scheduled session is refused: only a planned one comes off the planner.
   'POST /training/planner/sessions/:id/remove': { allow: TRAINING_MANAGE, record: true, request: (f) => ({ url: `/training/planner/sessions/${f.trainingSessionId}/remove` }) },
+  // ---- Training: the catalogue, booking and the training team's pages. Booking the session that has started, and cancelling on it, are refused
+  // (409); the forms are refused by validation or as edited from a stale page; the training team's cancel takes the target person's booking once.
+  'GET /training': { allow: TRAINING_BOOK, request: () => ({ url: '/training?theme=neglect' }) },
+  'GET /training/courses/:id': { allow: TRAINING_BOOK, record: true, request: (f) => ({ url: `/training/courses/${f.trainingCourseId}` }) },
+  'GET /training/sessions/:id': { allow: TRAINING_BOOK, record: true, request: (f) => ({ url: `/training/sessions/${f.trainingFutureSessionId}` }) },
+  'POST /training/sessions/:id/book': { allow: TRAINING_BOOK, record: true, request: (f) => ({ url: `/training/sessions/${f.trainingSessionId}/book` }) },
+  'POST /training/sessions/:id/cancel': { allow: TRAINING_BOOK, record: true, request: (f) => ({ url: `/training/sessions/${f.trainingSessionId}/cancel` }) },
+  'GET /training/my-bookings': { allow: TRAINING_BOOK, request: () => ({ url: '/training/my-bookings' }) },
+  // Anyone may be named a line manager: the page shows only the bookings of their own staff.
+  'GET /training/my-team': { allow: ROLE_NAMES, request: () => ({ url: '/training/my-team' }) },
+  'GET /training/manage': { allow: TRAINING_MANAGE, request: () => ({ url: '/training/manage' }) },
+  'GET /training/manage/courses/new': { allow: TRAINING_MANAGE, request: () => ({ url: '/training/manage/courses/new' }) },
+  'POST /training/manage/courses/new': { allow: TRAINING_MANAGE, request: () => ({ url: '/training/manage/courses/new', form: { title: '' } }) },
+  'GET /training/manage/courses/:id': { allow: TRAINING_MANAGE, record: true, request: (f) => ({ url: `/training/manage/courses/${f.trainingCourseId}` }) },
+  'POST /training/manage/courses/:id': { allow: TRAINING_MANAGE, record: true, request: (f) => ({ url: `/training/manage/courses/${f.trainingCourseId}`, form: { title: '' } }) },
+  'GET /training/manage/courses/:id/sessions/new': { allow: TRAINING_MANAGE, record: true, request: (f) => ({ url: `/training/manage/courses/${f.trainingCourseId}/sessions/new` }) },
+  'POST /training/manage/courses/:id/sessions/new': { allow: TRAINING_MANAGE, record: true, request: (f) => ({ url: `/training/manage/courses/${f.trainingCourseId}/sessions/new`, form: { capacity: '' } }) },
+  'GET /training/manage/sessions/:id': { allow: TRAINING_MANAGE, record: true, request: (f) => ({ url: `/training/manage/sessions/${f.trainingFutureSessionId}` }) },
+  'POST /training/manage/sessions/:id': { allow: TRAINING_MANAGE, record: true, request: (f) => ({ url: `/training/manage/sessions/${f.trainingFutureSessionId}`, form: { version: '0' } }) },
+  'POST /training/manage/sessions/:id/cancel': { allow: TRAINING_MANAGE, record: true, request: (f) => ({ url: `/training/manage/sessions/${f.trainingFutureSessionId}/cancel`, form: { reason: '' } }) },
+  'POST /training/manage/bookings/:id/cancel': { allow: TRAINING_MANAGE, record: true, request: (f) => ({ url: `/training/manage/bookings/${f.trainingCancelBookingId}/cancel` }) },
+  'GET /register': { allow: 'public', request: () => ({ url: '/register' }) },
+  'POST /register': { allow: 'public', request: () => ({ url: '/register', form: { name: '' } }) },
+  'GET /register/verify': { allow: 'public', request: () => ({ url: '/register/verify?token=unknown' }) },
+  'POST /register/verify': { allow: 'public', request: () => ({ url: '/register/verify', form: { token: 'unknown' } }) },
 };
 
 type Outcome = 'allowed' | 'forbidden' | 'not-found' | 'sign-in' | 'unauthorised';
@@ -324,6 +349,16 @@ function outcomeOf(res: { statusCode: number; headers: Record<string, unknown> }
   if (res.statusCode === 404) return 'not-found';
   if (res.statusCode === 302 && String(res.headers.location).startsWith('/sign-in')) return 'sign-in';
   return 'allowed';
+}
+
+/** Booking in partnership A: the matrix course's next session, and the target person's place on it for the training team to cancel. */
+async function seedMatrixBooking(db: TestApp['db'], fixture: Fixture, startedSessionId: string, targetUserId: number) {
+  const { course_id: courseId } = await db.selectFrom('course_session').select('course_id').where('id', '=', startedSessionId).executeTakeFirstOrThrow();
+  const session = await db.insertInto('course_session').values({ partnership_id: fixture.a.id, course_id: courseId, starts_at: new Date('2026-07-01T09:00:00Z'),
+    ends_at: new Date('2026-07-01T10:00:00Z'), venue: 'Matrix Hall', capacity: 10 }).returning('id').executeTakeFirstOrThrow();
+  const booking = await db.insertInto('booking').values({ partnership_id: fixture.a.id, session_id: session.id, user_id: targetUserId, status: 'confirmed',
+    booked_at: new Date('2026-05-01T09:00:00Z'), confirmed_at: new Date('2026-05-01T09:00:00Z') }).returning('id').executeTakeFirstOrThrow();
+  return { trainingCourseId: courseId, trainingFutureSessionId: session.id, trainingCancelBookingId: booking.id };
 }
 
 /** Training records in partnership A: a session that has started, A's trainer its trainer, and A's practitioner's booking on it, attended. */
@@ -450,8 +485,9 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
     const s11 = await seedMatrixSection11(t.db, t.fixture);
     const audits = await seedMatrixAudits(t.db, t.fixture);
     const training = await seedMatrixTraining(t.db, t.fixture);
+    const booking = await seedMatrixBooking(t.db, t.fixture, training.trainingSessionId, target.id);
     const governance = await seedMatrixGovernance(t.db, t.fixture);
-    f = { ...t.fixture, ...training, ...governance, ...audits, ...s11, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
+    f = { ...t.fixture, ...training, ...booking, ...governance, ...audits, ...s11, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
   });
   afterAll(async () => { await t?.close(); });
 

@@ -5,6 +5,7 @@ import { formErrors } from '../../platform/forms';
 import { requiresMfa } from '../../platform/permissions';
 import { SESSION_COOKIE, createSession, endSession, endSessionsOfUser, membershipsOf, passMfa, switchPartnership } from '../../platform/sessions';
 import { changePassword, checkPassword, checkTotp, completeEnrolment, markSignedIn, recordFailure, startEnrolment } from './auth.service';
+import { awaitingVerification } from '../training/registration.service';
 
 const signInForm = z.object({ email: z.string().trim(), password: z.string(), next: z.string().optional() });
 
@@ -52,6 +53,11 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps) {
     if (result.outcome === 'locked') {
       await audit(req, 'sign_in.locked', 'denied', result.userId, body.email);
       return again(`There have been too many failed attempts to sign in to this account. Try again in ${result.minutes} minutes.`, 401);
+    }
+    // The right password for an account registered but not yet confirmed: saying so tells no one more than the password did.
+    if (result.outcome === 'disabled' && await awaitingVerification(db, result.userId)) {
+      await audit(req, 'sign_in.unverified', 'denied', result.userId, body.email);
+      return again('Confirm your email address first, with the link we emailed you when you registered. If the link has expired, register again to be sent a new one.', 401);
     }
     if (result.outcome !== 'ok') {
       await audit(req, result.outcome === 'disabled' ? 'sign_in.disabled' : 'sign_in.failed', 'denied', result.userId, body.email);
