@@ -8,6 +8,7 @@ import { sendReviewReminders } from './features/reviews/reminders.service';
 import { remindActions } from './features/actions/reminders.service';
 import { remindOverdueChallenges } from './features/governance/challenges.service';
 import { remindAuditSections } from './features/audits/reminders.service';
+import { section11Sweep } from './features/section11/reminders.service';
 import { recordAudit } from './platform/audit';
 import { ConfigError, loadConfig } from './platform/config';
 import { createMailer } from './platform/email';
@@ -121,9 +122,31 @@ async function main() {
       .finally(() => { remindingAudits = false; });
   }, 3_600_000);
   auditTimer.unref();
+  // Section 11 each hour: planned cycles opened on their open date, and unsubmitted returns' leads reminded once when due soon and once when overdue.
+  let sweepingSection11 = false;
+  const section11Timer = setInterval(() => {
+    if (sweepingSection11) return;
+    sweepingSection11 = true;
+    section11Sweep(handle.db, mailer, new Date(), { publicUrl: config.publicUrl })
+      .then(async ({ opened, reminded }) => {
+        for (const o of opened) {
+          await recordAudit(handle.db, { userEmail: 'system', action: 'section11_cycle.open', outcome: 'allowed', partnershipId: o.partnershipId,
+            recordType: 'section11_cycle', recordId: String(o.cycleId), detail: { returns: o.returns.length } });
+        }
+        for (const r of reminded) {
+          await recordAudit(handle.db, { userEmail: 'system', action: 'section11_return.remind', outcome: 'allowed', partnershipId: r.partnershipId,
+            recordType: 'section11_return', recordId: r.returnId, detail: { kind: r.kind, emails: r.emailed.length } });
+        }
+        if (opened.length || reminded.length) app.log.info({ opened: opened.length, reminded: reminded.length }, 'Section 11 cycles opened and returns reminded');
+      })
+      .catch((err: unknown) => app.log.error({ err }, 'the Section 11 sweep failed'))
+      .finally(() => { sweepingSection11 = false; });
+  }, 3_600_000);
+  section11Timer.unref();
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     clearInterval(retryTimer);
+    clearInterval(section11Timer);
     clearInterval(escalateTimer);
     clearInterval(reviewTimer);
     clearInterval(remindTimer);

@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { AssuranceDatabase } from './schema-assurance';
 import type { AuditsDatabase } from './schema-audits';
 import type { GovernanceDatabase } from './schema-governance';
+import type { Section11Database } from './schema-section11';
 import type { ReviewsDatabase } from './schema-reviews';
 import type { TrainingDatabase, TrainingSettings } from './schema-training';
 
@@ -648,7 +649,7 @@ export interface AdopterTable extends JourneyRow {
  * Every table. Features with many tables keep their row types in a file of their own
  * (`schema-<feature>.ts`) and join them here.
  */
-export interface Database extends AssuranceDatabase, GovernanceDatabase, AuditsDatabase, ReviewsDatabase, TrainingDatabase {
+export interface Database extends AssuranceDatabase, GovernanceDatabase, AuditsDatabase, ReviewsDatabase, TrainingDatabase, Section11Database {
   import_run: ImportRunTable;
   validation_issue: ValidationIssueTable;
   rag_rule: RagRuleTable;
