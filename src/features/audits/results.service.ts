@@ -1,7 +1,6 @@
 import type { Db } from '../../db/create-db';
 import type { AuditScale } from '../../db/schema-audits';
 import { LEARNING_THEMES, type LearningTheme } from '../../domain/assurance';
-import { addMonths } from '../../domain/calendar';
 import { londonInstant } from '../../domain/london';
 import { roundReference, type Theme } from './programme.service';
 import { DEFAULT_SCORE_LABELS, gradeOptions, isGoodOrBetter, type GradeOption } from './tool';
@@ -145,6 +144,3 @@ export async function auditSummary(db: Db, partnershipId: number, from: string, 
     grades: byScale, themes: [...themes.values()],
   };
 }
-
-/** The twelve months to a date, for the summary's default period. */
-export const yearTo = (to: string) => ({ from: addDay(addMonths(to, -12)), to });

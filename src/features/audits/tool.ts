@@ -98,9 +98,9 @@ export type RuleCode = keyof typeof RULES;
 export const RULE_CODES = Object.keys(RULES) as RuleCode[];
 export const isRule = (v: unknown): v is RuleCode => typeof v === 'string' && Object.hasOwn(RULES, v);
 
-export const describeCriterion = (c: AuditCriterion) => (isRule(c.rule) ? RULES[c.rule].describe(c) : c.rule);
+const describeCriterion = (c: AuditCriterion) => (isRule(c.rule) ? RULES[c.rule].describe(c) : c.rule);
 
-/** The criteria as one sentence a person can check: "...; and ..." or "...; or ...". */
+/** The criteria as a person checks them: a sentence a rule. */
 export function describeCriteria(criteria: AuditCriteria): string[] {
   return criteria.rules.map(describeCriterion);
 }
