@@ -117,7 +117,8 @@ export async function reviewsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
     return reply.code(opts.status ?? (opts.errors ? 400 : 200)).view('reviews/views/notification-form.njk', {
       title: opts.review ? `Change the notification: ${opts.review.reference}` : 'Record a serious incident',
       review: opts.review, values: opts.values, errors: opts.errors ? formErrors(opts.errors, { abuseOrNeglect: 'abuseOrNeglect', harm: 'harm', agencies: 'agencies' }) : undefined,
-      abuseItems: radio(ABUSE_LABELS, 'abuseOrNeglect'), harmItems: radio(HARM_LABELS, 'harm'),
+      // Plain answers to the question, none a part of another, so that each label names one choice.
+      abuseItems: radio({ known: 'Known', suspected: 'Suspected', neither: 'Neither' }, 'abuseOrNeglect'), harmItems: radio(HARM_LABELS, 'harm'),
       agencyItems: agencies.map((a) => ({ value: String(a.id), text: a.name, checked: chosen.includes(String(a.id)) })),
       themeItems: themeItems(([] as string[]).concat(opts.values.themes ?? [])),
     });
