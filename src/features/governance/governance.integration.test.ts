@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../testing/cli';
 import { PASSWORD, TOTP_SECRET, createTestApp, signIn, type Client, type TestApp } from '../../testing/test-app';
 import { dialects } from '../../testing/test-db';
 import { createActions, updateAction } from '../actions/actions.service';
@@ -403,5 +404,16 @@ describe.each(dialects())('governance: groups, members and meetings (%s)', (dial
     const before = await governanceSummary(t.db, t.fixture.a.id, '2025-04-01', '2026-03-31');
     expect(before.meetings[0]!.held).toBe(0);
     expect(before.attendance).toEqual([]);
+
+    const cli = (args: string[]) => runCli(async (fn) => fn({ db: t.db, dialect, describe: 'test', close: async () => {} }), args);
+    const json = await cli(['governance', 'summary', '--la', '801', '--from', '2026-04-01', '--to', '2027-03-31', '--format', 'json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).meetings).toEqual([{ groupId, group: 'Quality Assurance and Performance', kind: 'subgroup', held: 2, cancelled: 0 }]);
+    const text = await cli(['governance', 'summary', '--la', '801', '--from', '2026-04-01', '--to', '2027-03-31']);
+    expect(text.stdout).toContain('Alpha Police: 1 of 2 (50%)');
+    expect((await cli(['governance', 'summary', '--la', '801', '--from', '2026-02-30', '--to', '2027-03-31'])).code).toBe(2);
+    expect((await cli(['governance', 'summary', '--la', '801', '--from', '2027-04-01', '--to', '2027-03-31'])).code).toBe(2);
+    const unknown = await cli(['governance', 'summary', '--la', '999', '--from', '2026-04-01', '--to', '2027-03-31']);
+    expect(unknown.code).toBe(1);
   });
 });
