@@ -675,6 +675,134 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     expect(actionUrl).toMatch(/\/actions\/[0-9a-f-]{36}$/);
   });
 
+  it('Section 11: the business manager compares the agencies and challenges the police’s return; the ICB’s lead completes a standard after correcting it', async () => {
+    const { page } = await person();
+    await signIn(page, 'business.manager@northmere.gov.uk');
+    await page.goto('/assurance');
+    await page.getByRole('link', { name: 'Section 11', exact: true }).click();
+    await heading(page, 'Section 11');
+    expect(await page.getByRole('table', { name: 'Audit cycles' }).locator('tbody tr').count()).toBe(2);
+    await expectAccessible(page, 'Section 11 cycles');
+
+    await page.getByRole('table', { name: 'Audit cycles' }).locator('tbody tr').first().getByRole('link').click();
+    await heading(page, /Section 11 audit /);
+    await expectAccessible(page, 'Section 11 cycle');
+    await page.getByRole('link', { name: 'Compare the agencies’ ratings' }).click();
+    await heading(page, 'Agencies compared');
+    expect(await page.getByRole('img', { name: /How agencies rated each standard/ }).count()).toBe(1);
+    expect(await page.getByRole('table', { name: 'Agencies by rating, each standard' }).locator('tbody tr').count()).toBe(8);
+    await expectAccessible(page, 'Section 11 comparison with its chart');
+    await page.goBack();
+    await heading(page, /Section 11 audit /);
+
+    await page.getByRole('link', { name: 'Northmere and Eastholm Police' }).click();
+    await heading(page, 'Northmere and Eastholm Police: Section 11 self-assessment');
+    await page.getByRole('link', { name: /^8\. Information sharing/ }).click();
+    await heading(page, 'Standard 8: Information sharing');
+    await page.getByRole('button', { name: 'Add the challenge' }).click();
+    await expectErrorSummary(page, ['Enter a comment, or select the agreed rating']);
+    await expectAccessible(page, 'Section 11 peer challenge with errors');
+    await page.getByLabel('Your challenge').fill('The audit of information shared with the MASH is due in March: we agree requires improvement until then.');
+    await page.getByRole('group', { name: /Rating agreed at peer challenge/ }).getByLabel('2 Requires improvement').check();
+    await page.getByRole('button', { name: 'Add the challenge' }).click();
+    await page.locator('.govuk-notification-banner', { hasText: 'Agreed rating recorded: 2 Requires improvement.' }).waitFor();
+    await expectAccessible(page, 'Section 11 peer challenge');
+
+    await page.goto('/section-11/trends');
+    await heading(page, 'Section 11 across cycles');
+    expect(await page.getByRole('img', { name: 'Section 11 ratings by cycle' }).count()).toBe(1);
+    await expectAccessible(page, 'Section 11 across cycles');
+
+    const nurse = (await person()).page;
+    await signIn(nurse, 'designated.nurse@nhs.net');
+    await nurse.goto('/section-11');
+    await nurse.getByRole('table', { name: /Northmere Integrated Care Board’s returns/ }).getByRole('link').first().click();
+    await heading(nurse, 'Northmere Integrated Care Board: Section 11 self-assessment');
+    await nurse.getByRole('button', { name: 'Submit the return' }).click();
+    await nurse.locator('.govuk-error-summary').waitFor();
+    expect(await nurse.locator('.govuk-error-summary__list a').allTextContents()).toContain('Confirm that the return is a true account of the agency');
+    await expectAccessible(nurse, 'Section 11 return with errors');
+    await nurse.getByRole('link', { name: /^Standard 5: Training and development for staff/ }).click();
+    await heading(nurse, 'Standard 5: Training and development for staff');
+    await nurse.getByLabel('2 Requires improvement').check();
+    await nurse.getByLabel('Evidence', { exact: true }).fill('78% of GP practices are up to date with level 3 training.');
+    await nurse.locator('#action-1-description').fill('Bring every GP practice up to date with level 3 training');
+    await nurse.getByRole('button', { name: 'Save the standard' }).click();
+    await expectErrorSummary(nurse, ['Enter the date new action 1 is due']);
+    await followErrorLink(nurse, 'Enter the date new action 1 is due', 'action-1-due-day');
+    await expectAccessible(nurse, 'Section 11 standard form with errors');
+    const due = new Date(Date.now() + 120 * 86_400_000);
+    await nurse.locator('#action-1-due-day').fill(String(due.getUTCDate()));
+    await nurse.locator('#action-1-due-month').fill(String(due.getUTCMonth() + 1));
+    await nurse.locator('#action-1-due-year').fill(String(due.getUTCFullYear()));
+    await nurse.getByRole('button', { name: 'Save the standard' }).click();
+    await nurse.locator('.govuk-notification-banner', { hasText: 'Standard 5 saved with 1 new action.' }).waitFor();
+    await expectAccessible(nurse, 'Section 11 return task list');
+  });
+
+  it('governance: the business manager reads the groups, a group’s attendance, a meeting’s action log and the challenge log, and records a response after an error', async () => {
+    const { page } = await person();
+    await signIn(page, 'business.manager@northmere.gov.uk');
+    await page.getByRole('navigation').getByRole('link', { name: 'Assurance', exact: true }).click();
+    await page.getByRole('link', { name: 'Governance', exact: true }).click();
+    await heading(page, 'Governance');
+    expect(await page.locator('table', { hasText: 'Subgroups' }).textContent()).toContain('Quality Assurance and Performance');
+    expect(await page.locator('table', { hasText: 'The Executive' }).textContent()).toContain('Margaret Ellison');
+    await expectAccessible(page, 'governance');
+
+    await page.getByRole('link', { name: 'Quality Assurance and Performance', exact: true }).click();
+    await heading(page, 'Quality Assurance and Performance');
+    expect(await page.getByRole('img', { name: /^Attendance by agency, / }).count()).toBe(1);
+    expect(await page.locator('table', { hasText: 'Meetings attended by each agency' }).textContent()).toContain('Northmere and Eastholm Police');
+    await expectAccessible(page, 'a governance group');
+    await page.getByRole('button', { name: 'Add a member' }).click();
+    await heading(page, 'Add a member to Quality Assurance and Performance');
+    await page.getByLabel('Someone without a Beacon account').check();
+    await page.getByRole('button', { name: 'Add the member' }).click();
+    await expectErrorSummary(page, ['Enter the member’s name', 'Select the agency they represent, or independent']);
+    await expectAccessible(page, 'a group member form with errors');
+    await page.goBack();
+    await page.goBack();
+    await heading(page, 'Quality Assurance and Performance');
+
+    await page.locator('table', { hasText: 'Earlier meetings' }).getByRole('link').first().click();
+    await heading(page, /^Meeting on /);
+    const log = page.locator('table', { hasText: 'Actions agreed at this meeting' });
+    expect(await log.textContent()).toMatch(/QA \d{4}-\d{2}-\d{2} A1/);
+    expect(await page.locator('h3', { hasText: 'The group’s actions to review' }).count()).toBe(1);
+    await expectAccessible(page, 'a meeting with its action log');
+    await page.getByRole('button', { name: 'Change attendance' }).click();
+    await heading(page, 'Record attendance');
+    expect(await page.getByRole('group', { name: /Dr Ruth Carter, Northmere Integrated Care Board \(Chair\)/ }).getByLabel('Present').isChecked()).toBe(true);
+    await expectAccessible(page, 'a meeting’s attendance');
+
+    await page.goto('/governance/challenges/new');
+    await heading(page, 'Raise a challenge');
+    await page.getByLabel('An agency').check();
+    await page.getByRole('button', { name: 'Raise the challenge' }).click();
+    await expectErrorSummary(page, ['Select the agency raising the challenge', 'Select the agency being challenged', 'Enter what the challenge is about', 'Enter the challenge']);
+    await expectAccessible(page, 'a new challenge with errors');
+
+    await page.goto('/governance/challenges');
+    await heading(page, 'Challenge log');
+    await page.getByLabel('Status').selectOption('overdue');
+    await page.getByRole('button', { name: 'Show challenges' }).click();
+    await page.getByRole('link', { name: /^CH \d{4}\/\d{2}$/ }).first().waitFor();
+    expect(await page.locator('table').textContent()).toContain('Timeliness of initial health assessment requests');
+    await expectAccessible(page, 'the challenge log');
+
+    await page.getByRole('link', { name: /^CH \d{4}\/\d{2}$/ }).first().click();
+    await heading(page, /Timeliness of initial health assessment requests/);
+    await page.getByRole('button', { name: 'Save the response' }).click();
+    await expectErrorSummary(page, ['Enter the agency’s response']);
+    await followErrorLink(page, 'Enter the agency’s response', 'response');
+    await expectAccessible(page, 'a challenge response with errors');
+    await page.getByLabel('Respond to the challenge').fill('Given at the Executive: requests now go the day a child becomes looked after.');
+    await page.getByRole('button', { name: 'Save the response' }).click();
+    await page.locator('.govuk-notification-banner', { hasText: 'Response recorded on Northmere Council’s behalf.' }).waitFor();
+    expect(await page.locator('body').textContent()).toContain('on Northmere Council’s behalf');
+  });
+
   it('serious incidents and reviews: the business manager reads the list, a rapid review, a practice review and a briefing, records an incident after correcting it and takes it to a rapid review with a recommendation for the police; the police lead completes the police’s return', async () => {
     const db = server.db.db;
     const rapid = await db.selectFrom('review').select(['id', 'reference']).where('notified_on', 'is not', null).where('rr_sent_on', 'is', null).executeTakeFirstOrThrow();
