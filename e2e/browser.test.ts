@@ -908,6 +908,102 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     await lead.locator('.govuk-notification-banner', { hasText: 'Northmere and Eastholm Police’s information return is submitted.' }).waitFor();
   });
 
+  it('training records: the trainer marks attendance after an error; the practitioner evaluates the course after errors, downloads the certificate and answers an earlier course’s impact survey; the business manager reads the reports with their charts and plans a session after an error; a partner reads the planner', async () => {
+    const db = server.db.db;
+    const { id: pid } = await db.selectFrom('partnership').select('id').where('la_code', '=', '990').executeTakeFirstOrThrow();
+    const uid = async (email: string) => (await db.selectFrom('app_user').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+    const course = await db.insertInto('course').values({ partnership_id: pid, title: 'Neglect in adolescence (browser test)', summary: 'Neglect of teenagers.',
+      description: 'How neglect shows in adolescence.', audience: 'Practitioners of every agency', level: '2', delivery: 'face_to_face', duration_minutes: 180,
+      learning_outcomes: ['Recognise neglect in teenagers', 'Know when to escalate'], themes: ['neglect', 'adolescent_risk'] }).returning('id').executeTakeFirstOrThrow();
+    const session = async (startsAt: number) => (await db.insertInto('course_session').values({ partnership_id: pid, course_id: course.id, starts_at: new Date(startsAt),
+      ends_at: new Date(startsAt + 3 * 3_600_000), capacity: 20, trainers: 'Grace Adeyemi', trainer_user_id: await uid('trainer@northmere.gov.uk'), venue: 'Civic Centre' })
+      .returning('id').executeTakeFirstOrThrow()).id;
+    const book = async (sessionId: string, email: string, attended = false) => (await db.insertInto('booking').values({ partnership_id: pid, session_id: sessionId,
+      user_id: await uid(email), status: 'confirmed', booked_at: new Date(Date.now() - 30 * 86_400_000), confirmed_at: new Date(Date.now() - 30 * 86_400_000),
+      attendance: attended ? 'attended' : null, certificate_number: attended ? `NSCP-BROWSER-${email.length}` : null }).returning('id').executeTakeFirstOrThrow()).id;
+    const today = await session(Date.now() - 3_600_000);
+    const emma = await book(today, 'practitioner@riverside.sch.uk');
+    await book(today, 'safeguarding.lead@nep.police.uk');
+    const earlier = await book(await session(Date.now() - 70 * 86_400_000), 'practitioner@riverside.sch.uk', true);
+
+    const trainer = (await person()).page;
+    await signIn(trainer, 'trainer@northmere.gov.uk');
+    await trainer.goto(`/training/sessions/${today}/attendance`);
+    await heading(trainer, 'Attendance');
+    await expectAccessible(trainer, 'training attendance');
+    await trainer.getByRole('group', { name: 'Emma Collins' }).getByLabel('Attended', { exact: true }).check();
+    await trainer.getByRole('button', { name: 'Save attendance' }).click();
+    await expectErrorSummary(trainer, ['Select whether DI Claire Hughes attended']);
+    const claire = await db.selectFrom('booking').select('id').where('session_id', '=', today).where('user_id', '=', await uid('safeguarding.lead@nep.police.uk')).executeTakeFirstOrThrow();
+    await followErrorLink(trainer, 'Select whether DI Claire Hughes attended', `attendance-${claire.id}`);
+    await expectAccessible(trainer, 'training attendance with errors');
+    await trainer.getByRole('group', { name: 'DI Claire Hughes' }).getByLabel('Did not attend').check();
+    await trainer.getByRole('button', { name: 'Save attendance' }).click();
+    await trainer.locator('.govuk-notification-banner', { hasText: 'Attendance saved: 1 attended, 1 did not attend.' }).waitFor();
+    expect(await trainer.getByRole('link', { name: /Emma Collins: certificate NSCP-\d{4}-\d{6}/ }).count()).toBe(1);
+
+    const emmaPage = (await person()).page;
+    await signIn(emmaPage, 'practitioner@riverside.sch.uk');
+    await emmaPage.goto(`/training/bookings/${emma}/evaluation`);
+    await heading(emmaPage, 'Evaluate the course');
+    await emmaPage.getByRole('group', { name: 'Overall, how would you rate the course?' }).getByLabel('4: Very good').check();
+    await emmaPage.getByRole('button', { name: 'Send your evaluation' }).click();
+    await expectErrorSummary(emmaPage, [
+      'Select whether the course’s learning outcomes were met',
+      'Select how confident you were before the course, from 1 to 5',
+      'Select how confident you are after the course, from 1 to 5',
+      'Enter what you will do differently in your practice',
+    ]);
+    await followErrorLink(emmaPage, 'Enter what you will do differently in your practice', 'practiceChange');
+    await expectAccessible(emmaPage, 'training evaluation with errors');
+    await emmaPage.getByRole('group', { name: /learning outcomes met/ }).getByLabel('Yes, all of them').check();
+    await emmaPage.getByRole('group', { name: /Before the course/ }).getByLabel('2: Slightly confident').check();
+    await emmaPage.getByRole('group', { name: 'And now, after the course?' }).getByLabel('4: Confident').check();
+    await emmaPage.getByLabel('What will you do differently in your practice?').fill('Ask older children directly about food, warmth and who is at home.');
+    await emmaPage.getByRole('button', { name: 'Send your evaluation' }).click();
+    await emmaPage.locator('.govuk-notification-banner', { hasText: 'Thank you: your evaluation has been sent.' }).waitFor();
+    await expectAccessible(emmaPage, 'training evaluation sent');
+    const pdf = await emmaPage.request.get(`/training/bookings/${emma}/certificate.pdf`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+
+    await emmaPage.goto(`/training/bookings/${earlier}/impact`);
+    await heading(emmaPage, 'What has changed in your practice?');
+    await expectAccessible(emmaPage, 'training impact survey');
+    await emmaPage.getByRole('group', { name: /How confident do you feel now/ }).getByLabel('5: Very confident').check();
+    await emmaPage.getByRole('group', { name: /changed what you do/ }).getByLabel('Yes').check();
+    await emmaPage.getByLabel('What changed? Give an example').fill('I now check attendance patterns with the DSL before a referral.');
+    await emmaPage.getByRole('button', { name: 'Send your answers' }).click();
+    await emmaPage.locator('.govuk-notification-banner', { hasText: 'Thank you: your answers have been sent.' }).waitFor();
+
+    const manager = (await person()).page;
+    await signIn(manager, 'business.manager@northmere.gov.uk');
+    await manager.goto(`/training/reports?period=fy&to=${new Date().toISOString().slice(0, 10)}`);
+    await heading(manager, 'Training reports');
+    for (const name of ['Participants in training by month', 'Participants by kind of agency', 'Confidence before and after training, by theme']) {
+      expect(await manager.getByRole('img', { name }).count(), name).toBe(1);
+    }
+    expect(await manager.getByRole('table', { name: 'Evaluation and impact by theme' }).textContent()).toContain('Adolescents at risk outside the home');
+    await expectAccessible(manager, 'training reports with charts');
+    await manager.goto('/training/planner');
+    await heading(manager, 'Training programme planner');
+    await manager.getByLabel('Course', { exact: true }).selectOption({ label: 'Neglect in adolescence (browser test)' });
+    await manager.getByRole('button', { name: 'Add to the planner' }).click();
+    await expectErrorSummary(manager, ['Select the month of the session']);
+    await expectAccessible(manager, 'training planner with errors');
+    await manager.getByLabel('Month', { exact: true }).selectOption({ index: 3 });
+    await manager.getByRole('button', { name: 'Add to the planner' }).click();
+    await manager.locator('.govuk-notification-banner', { hasText: 'Neglect in adolescence (browser test) is planned for' }).waitFor();
+    await expectAccessible(manager, 'training planner');
+
+    const lead = (await person()).page;
+    await signIn(lead, 'safeguarding.lead@nep.police.uk');
+    await lead.goto('/training/planner');
+    await heading(lead, 'Training programme planner');
+    expect(await lead.getByRole('button', { name: 'Add to the planner' }).count()).toBe(0);
+    expect(await lead.locator('table', { hasText: 'Neglect in adolescence (browser test)' }).count()).toBeGreaterThan(0);
+  });
+
   it('shows the API documentation to anyone, with each endpoint, field and example', async () => {
     const { page } = await person();
     const res = await page.goto('/api/docs');

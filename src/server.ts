@@ -9,6 +9,7 @@ import { remindActions } from './features/actions/reminders.service';
 import { remindOverdueChallenges } from './features/governance/challenges.service';
 import { remindAuditSections } from './features/audits/reminders.service';
 import { section11Sweep } from './features/section11/reminders.service';
+import { sendTrainingSurveys } from './features/training-evaluation/evaluation.service';
 import { recordAudit } from './platform/audit';
 import { ConfigError, loadConfig } from './platform/config';
 import { createMailer } from './platform/email';
@@ -143,9 +144,27 @@ async function main() {
       .finally(() => { sweepingSection11 = false; });
   }, 3_600_000);
   section11Timer.unref();
+  // Training each hour: attendees reminded once, a week on, to send their evaluation; invited once to the impact survey when its weeks have passed.
+  let surveying = false;
+  const surveyTimer = setInterval(() => {
+    if (surveying) return;
+    surveying = true;
+    sendTrainingSurveys(handle.db, mailer, new Date(), { publicUrl: config.publicUrl })
+      .then(async (sent) => {
+        for (const s of sent) {
+          await recordAudit(handle.db, { userEmail: 'system', action: `booking.${s.kind}`, outcome: 'allowed', partnershipId: s.partnershipId,
+            recordType: 'booking', recordId: s.bookingId, detail: { emailed: s.emailed } });
+        }
+        if (sent.length) app.log.info({ emails: sent.length }, 'training evaluation reminders and impact invitations sent');
+      })
+      .catch((err: unknown) => app.log.error({ err }, 'sending training surveys failed'))
+      .finally(() => { surveying = false; });
+  }, 3_600_000);
+  surveyTimer.unref();
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     clearInterval(retryTimer);
+    clearInterval(surveyTimer);
     clearInterval(section11Timer);
     clearInterval(escalateTimer);
     clearInterval(reviewTimer);
