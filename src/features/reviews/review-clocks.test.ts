@@ -66,14 +66,14 @@ describe('the publication target: 6 months from the decision to commission, or t
   it('is due the same day six months on, or the last day of a shorter month', () => {
     const pub = clocksOf(r, ctx('2026-09-01'))[2]!;
     expect(pub).toMatchObject({ kind: 'publication', due: '2027-02-28', status: 'on_time', countdown: { text: '180 days left', overdue: false } });
-    expect(pub.limitText).toBe('6 months from decision to commission');
+    expect(pub.limitText).toBe('6 months from the decision to commission');
     expect(clocksOf(r, ctx('2027-03-02'))[2]).toMatchObject({ status: 'overdue', countdown: { text: '2 days overdue', overdue: true } });
   });
 
   it('takes the partnership’s own limit', () => {
     const pub = clocksOf(r, ctx('2026-09-01', { practice_review_publication: 9 }))[2]!;
     expect(pub.due).toBe('2027-05-31');
-    expect(pub.limitText).toBe('9 months from decision to commission (the partnership’s own limit)');
+    expect(pub.limitText).toBe('9 months from the decision to commission (the partnership’s own limit)');
   });
 
   it('stops when published', () => {

@@ -65,6 +65,8 @@ export function referenceOf(decision: NotifyDecision | null, year: number, numbe
 
 export type ClockKind = 'notification' | 'rapid_review' | 'publication';
 const RULE = { notification: 'serious_incident_notification', rapid_review: 'rapid_review', publication: 'practice_review_publication' } as const;
+/** Where each clock starts, in the group's words. */
+const STARTS: Record<ClockKind, string> = { notification: 'becoming aware', rapid_review: 'the notification', publication: 'the decision to commission' };
 export const CLOCK_LABELS: Record<ClockKind, string> = {
   notification: 'Notification to the National Panel',
   rapid_review: 'Rapid review to the National Panel',
@@ -127,7 +129,7 @@ function clock(kind: ClockKind, start: string, stop: string | null, ctx: ClockCo
   }
   const own = rule.local && limit.amount !== rule.limit.amount ? ' (the partnership’s own limit)' : '';
   return {
-    kind, label: CLOCK_LABELS[kind], limitText: `${limit.amount} ${unitName(limit.unit)} from ${rule.starts}${own}`,
+    kind, label: CLOCK_LABELS[kind], limitText: `${limit.amount} ${unitName(limit.unit)} from ${STARTS[kind]}${own}`,
     start, due, stop, status: t.status, rag: t.rag, countdown, workingDaysLeft,
   };
 }

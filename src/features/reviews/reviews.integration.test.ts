@@ -189,7 +189,7 @@ describe.each(dialects())('serious incidents and reviews (%s)', (dialect) => {
     await setLocalTimescales(t.db, t.fixture.a.id, { practice_review_publication: '9' });
     const nine = await bm.get(`/reviews/${id}`);
     expect(nine.body).toContain('28 February 2027');
-    expect(nine.body).toContain('9 months from decision to commission (the partnership’s own limit)');
+    expect(nine.body).toContain('9 months from the decision to commission (the partnership’s own limit)');
     await setLocalTimescales(t.db, t.fixture.a.id, {});
 
     // Milestones: added, completed, removed; a bad one refused.
