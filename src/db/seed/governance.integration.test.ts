@@ -65,8 +65,11 @@ describe.each(dialects())('the demo’s governance (%s)', (dialect) => {
     expect(bySubject.get('Feedback from the front door to referrers')).toMatchObject({ status: 'escalated', responseOnBehalf: true, raisedByAgency: 'Riverside Academy' });
     expect(log.some((c) => c.status === 'responded')).toBe(true);
 
-    // The overdue response is reminded, once; the council has no safeguarding lead in Beacon, so the business manager hears.
+    // The overdue response is reminded, once: to the council's safeguarding leads, or the business manager if it has none in Beacon.
+    const leads = (await t.db.selectFrom('app_user as u').innerJoin('membership as m', 'm.user_id', 'u.id').select('u.email')
+      .where('m.partnership_id', '=', partnershipId).where('m.role', '=', 'agency_lead').where('u.agency_id', '=', iha.toAgencyId).orderBy('u.email').execute()).map((u) => u.email);
     const reminded = await remindOverdueChallenges(t.db, createMailer({ from: 'beacon@northmere.test' }), now);
-    expect(reminded.map((r) => [r.reference, r.emailed])).toEqual([[iha.reference, ['business.manager@northmere.gov.uk']]]);
+    expect(reminded.map((r) => [r.reference, r.emailed])).toEqual([[iha.reference, leads.length ? leads : ['business.manager@northmere.gov.uk']]]);
+    expect(await remindOverdueChallenges(t.db, createMailer({ from: 'beacon@northmere.test' }), now)).toEqual([]);
   }, 180_000);
 });
