@@ -60,17 +60,17 @@ export async function seedReportFixture(db: Db, fixture: Fixture) {
   const bPerson = await db.selectFrom('app_user').select('id').where('email', '=', 'practitioner@b.test').executeTakeFirstOrThrow();
   await book(db, fixture.b.id, await addSession(db, fixture.b.id, bCourse, { startsAt: '2025-09-01T09:00:00Z' }), bPerson.id, { attendance: 'attended' });
 
-  const evaluate = (bookingId: string, kind: 'evaluation' | 'impact', v: { overall?: number; met?: string; before?: number; after: number }) =>
+  const evaluate = (bookingId: string, kind: 'evaluation' | 'impact', v: { overall?: number; met?: string; before?: number; after: number; change?: string }) =>
     db.insertInto('training_evaluation').values({
       partnership_id: a, booking_id: bookingId, kind, submitted_at: new Date('2026-04-10T09:00:00Z'), overall: v.overall ?? null,
-      confidence_before: v.before ?? null, confidence_after: v.after, answers: JSON.stringify(v.met ? { outcomesMet: v.met } : {}),
+      confidence_before: v.before ?? null, confidence_after: v.after, answers: JSON.stringify(v.met ? { outcomesMet: v.met } : {}), practice_change: v.change ?? null,
     }).execute();
   await evaluate(b1, 'evaluation', { overall: 5, met: 'yes', before: 2, after: 4 });
   await evaluate(b2, 'evaluation', { overall: 4, met: 'partly', before: 3, after: 4 });
   await evaluate(b3, 'evaluation', { overall: 3, met: 'yes', before: 1, after: 3 });
   await evaluate(b4, 'evaluation', { overall: 4, met: 'no', before: 3, after: 3 });
   await evaluate(b5, 'evaluation', { overall: 1, met: 'no', before: 5, after: 1 });
-  await evaluate(b1, 'impact', { after: 4 });
+  await evaluate(b1, 'impact', { after: 4, change: 'I now use the graded care profile with every family I visit.' });
   await evaluate(b3, 'impact', { after: 3 });
 }
 

@@ -44,6 +44,7 @@ describe.each(dialects())('training reports (%s)', (dialect) => {
     for (const id of ['training-months', 'training-agency-types', 'training-agencies', 'training-themes', 'training-courses']) expect(body).toContain(`id="${id}"`);
     expect(body).toContain('Riverside School');
     expect(body).toContain('Child exploitation (sexual and criminal)');
+    expect(body).toContain('I now use the graded care profile with every family I visit.');
     const audit = await t.db.selectFrom('audit_event').select('detail').where('action', '=', 'training_report.view').executeTakeFirstOrThrow();
     expect(audit.detail).toEqual({ from: '2025-04-01', to: '2026-03-31' });
     // The trainer sees it too; a practitioner does not.

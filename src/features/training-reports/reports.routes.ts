@@ -6,7 +6,7 @@ import { periodView, trendPeriod } from '../dashboard/trend.routes';
 import { findPartnershipById } from '../partnerships/partnerships.service';
 import { poundsText } from '../training-attendance/attendance.service';
 import { agencyTypesChartSvg, confidenceChartSvg, monthName, monthsChartSvg } from './chart';
-import { summaryCsv, trainingSummary } from './reports.service';
+import { practiceExamples, summaryCsv, trainingSummary } from './reports.service';
 
 type Query = Record<string, string | undefined>;
 
@@ -25,10 +25,12 @@ export async function trainingReportsRoutes(app: FastifyInstance, { db, now }: A
   app.get('/training/reports', { config: { access: 'training.manage' } }, async (req, reply) => {
     const { errors, period, view } = periodFrom(req);
     if (errors.length) return reply.code(400).view('training-reports/views/reports.njk', { title: 'Training reports', period, ...view });
-    const s = await trainingSummary(db, pid(req), period.from, period.to, now());
+    const [s, examples] = await Promise.all([
+      trainingSummary(db, pid(req), period.from, period.to, now()), practiceExamples(db, pid(req), period.from, period.to, now()),
+    ]);
     await req.audit({ action: 'training_report.view', recordType: 'partnership', recordId: String(pid(req)), detail: { from: period.from, to: period.to } });
     return reply.view('training-reports/views/reports.njk', {
-      title: 'Training reports', period, ...view, s,
+      title: 'Training reports', period, ...view, s, examples,
       chargedText: poundsText(s.nonAttendance.chargedPence),
       monthsChart: monthsChartSvg(s.months),
       agencyTypesChart: agencyTypesChartSvg(s.byAgencyType),

@@ -208,3 +208,19 @@ export function summaryCsv(s: TrainingSummary): string {
   for (const m of s.months) add('month', m.month, { sessions: m.sessions, face_to_face_sessions: m.faceToFace, participants: m.participants });
   return `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
+
+export type PracticeExample = { course: string; submittedAt: Date; text: string };
+
+/**
+ * What people said changed in their practice, from the impact surveys about the period's sessions, the
+ * latest first: the examples an annual report quotes. Without names: the course and when it was said.
+ */
+export async function practiceExamples(db: Db, partnershipId: number, from: string, to: string, now = new Date(), limit = 8): Promise<PracticeExample[]> {
+  const d = delivered(partnershipId, from, to, now);
+  const { rows } = await sql<{ title: string; submitted_at: Date; practice_change: string }>`with d as (${d})
+    select c.title, e.submitted_at, e.practice_change
+    from training_evaluation e join booking b on b.id = e.booking_id join d on d.id = b.session_id join course c on c.id = d.course_id
+    where e.partnership_id = ${partnershipId} and e.kind = 'impact' and e.practice_change is not null
+    order by e.submitted_at desc, e.id limit ${limit}`.execute(db);
+  return rows.map((r) => ({ course: r.title, submittedAt: r.submitted_at, text: r.practice_change }));
+}
