@@ -1004,6 +1004,73 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     expect(await lead.locator('table', { hasText: 'Neglect in adolescence (browser test)' }).count()).toBeGreaterThan(0);
   });
 
+  it('multi-agency audits: the business manager reads the programme, neglect’s results and the CSE round; the school’s lead submits a section after correcting it; the business manager moderates a case after an error', async () => {
+    const { page } = await person();
+    await signIn(page, 'business.manager@northmere.gov.uk');
+    await page.goto('/assurance');
+    await page.getByRole('link', { name: 'Multi-agency audits', exact: true }).click();
+    await heading(page, 'Multi-agency audits');
+    expect(await page.getByRole('table', { name: 'Rounds planned and under way' }).locator('tbody tr').count()).toBe(3);
+    await expectAccessible(page, 'audit programme');
+
+    await page.getByRole('link', { name: 'Neglect', exact: true }).click();
+    await heading(page, 'Neglect');
+    expect(await page.getByRole('img', { name: 'Moderated grades by round: Neglect' }).count()).toBe(1);
+    expect(await page.getByRole('table', { name: 'Moderated grades of cases, by completed round' }).locator('tbody tr').count()).toBe(3);
+    await expectAccessible(page, 'audit theme with its results chart');
+
+    await page.goto('/audits');
+    await page.getByRole('link', { name: /^MAA CSE / }).click();
+    await heading(page, /^MAA CSE /);
+    const round = page.url();
+    // The business manager does not read children's records: cases by number only.
+    expect(await page.getByRole('table', { name: 'Cases drawn at random' }).locator('tbody').textContent()).toContain('Shown to those who can read children’s records');
+    await expectAccessible(page, 'audit round');
+
+    const dsl = (await person()).page;
+    await signIn(dsl, 'dsl@riverside.sch.uk');
+    await dsl.goto('/audits');
+    await dsl.getByRole('table', { name: 'Rounds under way with your agency’s sections' }).getByRole('link').click();
+    await dsl.getByRole('link', { name: 'Complete Riverside Academy’s section for Case 3' }).click();
+    await heading(dsl, 'Riverside Academy’s section for case 3');
+    await dsl.getByRole('button', { name: 'Submit the section' }).click();
+    await dsl.locator('.govuk-error-summary').waitFor();
+    const messages = await dsl.locator('.govuk-error-summary__list a').allTextContents();
+    expect(messages.at(-1)).toBe('Select the agency’s overall grade for the case');
+    expect(messages[0]).toMatch(/^Select a grade for question 1: /);
+    await followErrorLink(dsl, 'Select the agency’s overall grade for the case', 'overallGrade');
+    await expectAccessible(dsl, 'audit section form with errors');
+    for (const group of await dsl.getByRole('group', { name: /^\d\. / }).all()) await group.getByLabel('2: Mostly evidenced').check();
+    await dsl.getByRole('group', { name: 'Overall grade for the case' }).getByLabel('2: Mostly evidenced').check();
+    await dsl.getByLabel('Strengths').fill('The designated safeguarding lead knew her well and shared attendance concerns the same day.');
+    await dsl.getByRole('button', { name: 'Submit the section' }).click();
+    await dsl.locator('.govuk-notification-banner', { hasText: 'Case 3 submitted for Riverside Academy.' }).waitFor();
+
+    await page.goto(round);
+    await page.getByRole('button', { name: 'Start moderation' }).click();
+    await expectErrorSummary(page, ['3 sections are not submitted: confirm that moderation goes ahead without them']);
+    await page.getByLabel(/Go ahead with moderation without them/).check();
+    await page.getByRole('button', { name: 'Start moderation' }).click();
+    await page.locator('.govuk-notification-banner', { hasText: 'Moderation has started' }).waitFor();
+    await page.getByRole('link', { name: 'Moderate Case 1' }).click();
+    await heading(page, 'Case 1');
+    await page.getByRole('button', { name: 'Save the moderation' }).click();
+    await expectErrorSummary(page, ['Select the moderated grade for the case', 'Enter the moderation notes: why the case has this grade']);
+    await expectAccessible(page, 'audit case moderation with errors');
+    await page.getByRole('group', { name: 'Moderated grade for the case' }).getByLabel('2: Mostly evidenced').check();
+    await page.getByLabel('Moderation notes').fill('Agreed with the police and health: risks identified early; the school’s view not heard.');
+    await page.getByRole('button', { name: 'Save the moderation' }).click();
+    await page.locator('.govuk-notification-banner', { hasText: 'Case 1 moderated: 2: Mostly evidenced.' }).waitFor();
+    await expectAccessible(page, 'audit round in moderation');
+    await page.getByRole('button', { name: 'Add a finding' }).click();
+    await heading(page, 'Add a finding');
+    await page.getByLabel('Finding', { exact: true }).fill('Schools were not invited to strategy discussions about exploitation.');
+    await page.getByLabel('An area for improvement').check();
+    await page.getByRole('button', { name: 'Save the finding' }).click();
+    await expectErrorSummary(page, ['Enter the action to be taken', 'Select the agency that owns the action', 'Enter the date the action is due']);
+    await expectAccessible(page, 'audit finding form with errors');
+  });
+
   it('shows the API documentation to anyone, with each endpoint, field and example', async () => {
     const { page } = await person();
     const res = await page.goto('/api/docs');
