@@ -10,6 +10,7 @@ import { remindOverdueChallenges } from './features/governance/challenges.servic
 import { remindAuditSections } from './features/audits/reminders.service';
 import { section11Sweep } from './features/section11/reminders.service';
 import { sendTrainingSurveys } from './features/training-evaluation/evaluation.service';
+import { remindBookings } from './features/training/booking.service';
 import { recordAudit } from './platform/audit';
 import { ConfigError, loadConfig } from './platform/config';
 import { createMailer } from './platform/email';
@@ -161,10 +162,28 @@ async function main() {
       .finally(() => { surveying = false; });
   }, 3_600_000);
   surveyTimer.unref();
+  // Training each hour: everyone with a confirmed place reminded, with the joining details, two working days before; each booking once.
+  let remindingBookings = false;
+  const bookingTimer = setInterval(() => {
+    if (remindingBookings) return;
+    remindingBookings = true;
+    remindBookings(handle.db, { mailer, publicUrl: config.publicUrl, mailFrom: config.mailFrom }, new Date())
+      .then(async (reminded) => {
+        for (const r of reminded) {
+          await recordAudit(handle.db, { userEmail: 'system', action: 'booking.remind', outcome: 'allowed', partnershipId: r.partnershipId,
+            recordType: 'booking', recordId: r.bookingId, detail: { session: r.sessionId } });
+        }
+        if (reminded.length) app.log.info({ bookings: reminded.length }, 'training reminders sent');
+      })
+      .catch((err: unknown) => app.log.error({ err }, 'sending training reminders failed'))
+      .finally(() => { remindingBookings = false; });
+  }, 3_600_000);
+  bookingTimer.unref();
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     clearInterval(retryTimer);
     clearInterval(surveyTimer);
+    clearInterval(bookingTimer);
     clearInterval(section11Timer);
     clearInterval(escalateTimer);
     clearInterval(reviewTimer);

@@ -17,6 +17,7 @@ import { exportCommands } from './export';
 import { partnerDataCommands } from './partner-data';
 import { partnershipCommands } from './partnership';
 import { tokenCommands } from './token';
+import { trainingCommands } from './training';
 import { userCommands } from './user';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -43,5 +44,6 @@ export function buildProgram(ctx: CliContext): Command {
   section11Commands(program, ctx);
   governanceCommands(program, ctx);
   actionsCommands(program, ctx);
+  trainingCommands(program, ctx);
   return program;
 }
