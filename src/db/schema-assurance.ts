@@ -6,6 +6,8 @@ export interface AssuranceGroupTable {
   id: Generated<number>;
   partnership_id: number;
   name: string;
+  /** What the minutes call the group ("QA"), used in its action references (added by the governance migration). */
+  short_name: string | null;
   kind: 'executive' | 'subgroup' | 'working_group' | 'task_and_finish';
   remit: string | null;
   active: Generated<boolean>;

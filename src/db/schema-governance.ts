@@ -1,5 +1,5 @@
-import type { Generated, Kysely } from 'kysely';
-import type { CreatedAt, Database, Timestamp } from './schema';
+import type { Generated } from 'kysely';
+import type { CreatedAt, Timestamp } from './schema';
 
 export type MemberRole = 'chair' | 'vice_chair' | 'member' | 'adviser';
 export type MeetingStatus = 'planned' | 'held' | 'cancelled';
@@ -109,15 +109,4 @@ export interface GovernanceDatabase {
   meeting_attendance: MeetingAttendanceTable;
   challenge: ChallengeTable;
   challenge_event: ChallengeEventTable;
-}
-
-/**
- * The column governance adds to the core's assurance_group: what the minutes call the group ("QA"), used
- * in its action references. Kept here with the migration that adds it, and joined in by `withGroupNames`.
- */
-export type GroupShortName = { assurance_group: { short_name: string | null } };
-
-/** The database as governance sees it: the core's groups with their short names. */
-export function withGroupNames(db: Kysely<Database>): Kysely<Database & GroupShortName> {
-  return db.withTables<GroupShortName>();
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/create-db';
 import type { AgencyType } from '../../db/schema';
-import { withGroupNames, type MemberRole } from '../../db/schema-governance';
+import type { MemberRole } from '../../db/schema-governance';
 import { NotFound, ValidationFailed, type FieldError } from '../../platform/errors';
 import { findAgencyInPartnership } from '../agencies/agencies.service';
 import {
@@ -30,7 +30,7 @@ const memberName = sql<string>`coalesce(u.name, gm.name)`;
 const currentOn = (date: string) => sql<boolean>`gm.from_date <= ${date} and (gm.to_date is null or gm.to_date >= ${date})`;
 
 export async function listGroups(db: Db, partnershipId: number, today: string, now: Date): Promise<GroupRow[]> {
-  const rows = await withGroupNames(db).selectFrom('assurance_group as g')
+  const rows = await db.selectFrom('assurance_group as g')
     .select((eb) => [
       'g.id', 'g.name', 'g.short_name as shortName', 'g.kind', 'g.remit', 'g.active',
       eb.selectFrom('group_member as gm').leftJoin('app_user as u', 'u.id', 'gm.user_id')
@@ -56,7 +56,7 @@ export async function listGroups(db: Db, partnershipId: number, today: string, n
 
 export async function findGroup(db: Db, partnershipId: number, id: unknown): Promise<Group> {
   const groupId = typeof id === 'number' ? id : intId(id);
-  const row = groupId === null ? undefined : await withGroupNames(db).selectFrom('assurance_group')
+  const row = groupId === null ? undefined : await db.selectFrom('assurance_group')
     .select(['id', 'name', 'short_name as shortName', 'kind', 'remit', 'active'])
     .where('partnership_id', '=', partnershipId).where('id', '=', groupId).executeTakeFirst();
   if (!row) throw new NotFound('Not found', 'assurance_group', String(id));
@@ -92,7 +92,7 @@ async function nameTaken(db: Db, partnershipId: number, name: string, exceptId?:
 
 export async function addGroup(db: Db, partnershipId: number, input: GroupInput): Promise<number> {
   if (await nameTaken(db, partnershipId, input.name)) throw new ValidationFailed([{ field: 'name', message: 'The partnership already has a group of this name' }]);
-  const row = await withGroupNames(db).insertInto('assurance_group').values({
+  const row = await db.insertInto('assurance_group').values({
     partnership_id: partnershipId, name: input.name, short_name: input.shortName, kind: input.kind, remit: input.remit, active: true,
   }).returning('id').executeTakeFirstOrThrow();
   return row.id;
@@ -100,7 +100,7 @@ export async function addGroup(db: Db, partnershipId: number, input: GroupInput)
 
 export async function updateGroup(db: Db, partnershipId: number, id: number, input: GroupInput): Promise<void> {
   if (await nameTaken(db, partnershipId, input.name, id)) throw new ValidationFailed([{ field: 'name', message: 'The partnership already has a group of this name' }]);
-  await withGroupNames(db).updateTable('assurance_group')
+  await db.updateTable('assurance_group')
     .set({ name: input.name, short_name: input.shortName, kind: input.kind, remit: input.remit, active: input.active })
     .where('partnership_id', '=', partnershipId).where('id', '=', id).execute();
 }
