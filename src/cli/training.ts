@@ -4,11 +4,14 @@ import { loadConfig } from '../platform/config';
 import { createMailer } from '../platform/email';
 import { partnershipOrUsage } from './actions';
 import { type CliContext, addFormat, auditCli, outputOf } from './context';
+import { trainingReportCommand, trainingSurveysCommand } from './training-records';
 
 /** `beacon training`: the multi-agency training programme's scheduled work and figures. */
 export function trainingCommands(program: Command, ctx: CliContext): Command {
   const group = program.command('training').description('multi-agency training: reminders, and the programme’s figures');
   trainingRemindCommand(group, ctx);
+  trainingReportCommand(group, ctx);
+  trainingSurveysCommand(group, ctx);
   return group;
 }
 
