@@ -11,6 +11,7 @@ import { seedPartnerData } from './partner-data';
 import { seedMash } from './mash';
 import { seedFrontDoor } from './front-door';
 import { seedAssuranceGroups } from './assurance-groups';
+import { seedTraining } from './training';
 import { seedAudits } from './audits';
 import { seedSection11 } from './section11';
 import { seedReviews } from './reviews';
@@ -129,6 +130,9 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
 
   // Section 11: last cycle closed with every agency's return and peer challenge; this year's open, the police's return in.
   await seedSection11(db, { partnershipId: main.id, today, agencies: agencyIds, groups });
+
+  // ---- Training: the programme's courses, last year's sessions and the next 15 months', practitioners and their bookings ----
+  await seedTraining(db, { partnershipId: main.id, today, agencies: agencyIds });
 
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
 }
