@@ -57,7 +57,7 @@ describe.each(dialects())('the demo’s multi-agency audits (%s)', (dialect) => 
     const names = await t.db.selectFrom('child').select('first_name').where('id', 'in', (await casesOf(t.db, partnershipId, cse.id)).map((c) => c.childId)).execute();
     for (const e of outbox) for (const n of names) expect(e.body).not.toContain(n.first_name!);
 
-    expect(rounds.find((r) => r.theme === 'Re-referrals')).toMatchObject({ status: 'planned', plannedDate: '2026-12-24' });
+    expect(rounds.find((r) => r.theme === 'Re-referrals')).toMatchObject({ status: 'planned', plannedDate: '2026-12-31' });
     const summary = await auditSummary(t.db, partnershipId, '2025-11-25', today);
     expect(summary).toMatchObject({ roundsCompleted: 3, casesAudited: 18 });
   }, 180_000);

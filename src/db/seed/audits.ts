@@ -1,6 +1,6 @@
 import type { Db } from '../create-db';
 import type { AuditCriteria, AuditScale } from '../schema-audits';
-import { addMonths, addWorkingDays } from '../../domain/calendar';
+import { addMonths, addWorkingDays, isWorkingDay } from '../../domain/calendar';
 import { updateAction } from '../../features/actions/actions.service';
 import { addDays } from '../../features/actions/tracker.service';
 import { addQuestion, createTheme, saveCriteria, type ThemeForm } from '../../features/audits/programme.service';
@@ -74,6 +74,8 @@ const DEVELOPMENT = [
 ];
 
 const at = (date: string, hour = 10) => new Date(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
+/** Audits happen on working days: a date, or the next working day after it. */
+const workday = (date: string) => (isWorkingDay(date) ? date : addWorkingDays(date, 1));
 
 export async function seedAudits(db: Db, opts: { partnershipId: number; today: string; agencies: Map<string, number>; groups: DemoGroups }) {
   const { partnershipId, today, groups } = opts;
@@ -194,7 +196,7 @@ export async function seedAudits(db: Db, opts: { partnershipId: number; today: s
   ];
 
   for (const spec of neglectRounds) {
-    const planned = addMonths(today, -spec.monthsAgo);
+    const planned = workday(addMonths(today, -spec.monthsAgo));
     const roundId = await scheduleRound(db, partnershipId, neglect, planned, manager, at(addDays(planned, -30)));
     const criteria: AuditCriteria = { match: 'all', rules: [{ rule: 'cp_plan', category: 'NEG', months: 12 }] };
     await topUp(roundId, criteria, planned, 6, neglectPlan(planned), 1, 15);
@@ -228,13 +230,13 @@ export async function seedAudits(db: Db, opts: { partnershipId: number; today: s
       await updateAction(db, partnershipId, a.action_id!, 1, progress, auditorOf(owner.owner_agency_id), at(addDays(today, -20 - 10 * i)));
     }
   }
-  await scheduleRound(db, partnershipId, neglect, addMonths(addMonths(today, -3), 4), manager, at(addDays(today, -7)));
+  await scheduleRound(db, partnershipId, neglect, workday(addMonths(today, 1)), manager, at(addDays(today, -7)));
 
   // ---- Child sexual exploitation: a round under way, the police's and health's sections in, the school's draft ----
-  const csePlanned = addDays(today, -21);
+  const csePlanned = workday(addDays(today, -21));
   const cseRound = await scheduleRound(db, partnershipId, cse, csePlanned, manager, at(addMonths(today, -2)));
   const cseCriteria: AuditCriteria = { match: 'all', rules: [{ rule: 'exploitation', kind: 'sexual', risk: 'any', months: 12 }] };
-  const cseStart = addDays(today, -14);
+  const cseStart = workday(addDays(today, -14));
   await topUp(cseRound, cseCriteria, cseStart, 4, cseAssessment(cseStart), 12, 18);
   await selectCases(db, partnershipId, cseRound, manager, at(cseStart, 9), random);
   await startRound(db, partnershipId, cseRound, addWorkingDays(today, 5), manager, at(cseStart, 11));
@@ -249,5 +251,5 @@ export async function seedAudits(db: Db, opts: { partnershipId: number; today: s
   }
 
   // ---- Re-referrals: the first round scheduled for next month ----
-  await scheduleRound(db, partnershipId, reReferrals, addMonths(today, 1), manager, at(addDays(today, -10)));
+  await scheduleRound(db, partnershipId, reReferrals, workday(addDays(addMonths(today, 1), 7)), manager, at(addDays(today, -10)));
 }

@@ -18,7 +18,7 @@ import {
   removeFinding, replaceCase, rescheduleRound, roundAgencies, saveSection, sectionsOf, sectionsOfCase, selectCases, startRound, updateFinding,
   type Finding, type Round, type RoundCase, type Section,
 } from './rounds.service';
-import { RULES, describeCriteria, gradeLabel, gradeOptions, isGoodOrBetter, isRule } from './tool';
+import { describeCriteria, gradeLabel, gradeOptions, isGoodOrBetter, matchedText } from './tool';
 
 const view = 'assurance.view';
 const manage = 'assurance.manage';
@@ -40,11 +40,11 @@ export async function auditRoundRoutes(app: FastifyInstance, { db, now, mailer, 
   const namesChildren = (req: FastifyRequest) => req.scopes.has('child.read');
   const todayOf = () => londonParts(now()).date;
 
-  const caseView = (req: FastifyRequest, c: RoundCase) => ({
+  const caseView = (req: FastifyRequest, round: Round, c: RoundCase) => ({
     ...c,
     label: `Case ${c.caseNumber}`,
     child: namesChildren(req) ? { name: childName({ first_name: c.firstName, last_name: c.lastName, la_child_id: c.laChildId }), laChildId: c.laChildId, id: c.childId, dateOfBirth: c.dateOfBirth } : null,
-    matchedText: c.matched.filter(isRule).map((r) => RULES[r].label).join('; '),
+    matchedText: matchedText(round.criteria, c.matched),
   });
 
   /** Names shown on a page are recorded as a list of children read. */
@@ -73,14 +73,14 @@ export async function auditRoundRoutes(app: FastifyInstance, { db, now, mailer, 
       title: `${round.reference}: ${round.theme}`, round, today, values, errors: errors ? formErrors(errors) : undefined,
       statusLabel: STATUS_LABELS[round.status], statusTag: STATUS_TAGS[round.status], canManage,
       criteria: describeCriteria(round.criteria),
-      cases: current.map((c) => ({ ...caseView(req, c), gradeLabel: gradeLabel(round.scale, round.scoreLabels, c.moderatedGrade) })),
-      replaced: replaced.map((c) => caseView(req, c)),
+      cases: current.map((c) => ({ ...caseView(req, round, c), gradeLabel: gradeLabel(round.scale, round.scoreLabels, c.moderatedGrade) })),
+      replaced: replaced.map((c) => caseView(req, round, c)),
       agencies: agencies.map((a) => {
         const own = sections.filter((s) => s.agencyId === a.id);
         return { ...a, sections: own.length, submitted: own.filter((s) => s.status === 'submitted').length, mine: canContribute && a.id === userAgency };
       }),
       grid: current.map((c) => ({
-        caseView: caseView(req, c),
+        caseView: caseView(req, round, c),
         cells: agencies.map((a) => {
           const s = cellOf(c.id, a.id);
           if (!s) return null;
@@ -96,7 +96,7 @@ export async function auditRoundRoutes(app: FastifyInstance, { db, now, mailer, 
       drafts: sections.filter((s) => s.status === 'draft').length,
       findings: findings.map((f) => findingView(round, f)),
       actions: actions.map((a) => ({ ...a, statusLabel: ACTION_STATUSES[a.status], rag: actionRag(a, today), ragClass: RAG_TAGS[actionRag(a, today)] })),
-      moderated: current.filter((c) => c.moderatedGrade).length,
+      moderated: current.filter((c) => c.moderatedGrade).length, namesShown: namesChildren(req), full: current.length >= round.sampleSize,
     });
   };
 
@@ -173,7 +173,7 @@ export async function auditRoundRoutes(app: FastifyInstance, { db, now, mailer, 
   const replaceForm = async (req: FastifyRequest, reply: FastifyReply, round: Round, c: RoundCase, values: Body, errors?: FieldError[]) => {
     await auditNamed(req, 'audit_case', [c.childId]);
     return reply.code(errors ? 400 : 200).view('audits/views/replace-form.njk', {
-      title: `Replace case ${c.caseNumber}`, round, auditCase: caseView(req, c), values, errors: errors ? formErrors(errors) : undefined,
+      title: `Replace case ${c.caseNumber}`, round, auditCase: caseView(req, round, c), values, errors: errors ? formErrors(errors) : undefined,
     });
   };
 
@@ -257,7 +257,7 @@ export async function auditRoundRoutes(app: FastifyInstance, { db, now, mailer, 
     await req.audit({ action: 'audit_section.read', recordType: 'audit_section', recordId: section.id, detail: { round: round.id, agency: section.agencyId } });
     await auditNamed(req, 'audit_section', [c.childId]);
     return reply.code(errors ? 400 : 200).view('audits/views/section.njk', {
-      title: `${section.agency}: case ${section.caseNumber}`, round, section, auditCase: caseView(req, c), editable, values: v, errors: e,
+      title: `${section.agency}: case ${section.caseNumber}`, round, section, auditCase: caseView(req, round, c), editable, values: v, errors: e,
       version: values?.version ?? String(section.version),
       questions: tool.questions.map((q, i) => ({
         ...q, number: i + 1, items: items(`grade-${q.id}`), gradeText: gradeLabel(tool.scale, tool.scoreLabels, section.answers[q.id]?.grade ?? null),
@@ -311,8 +311,8 @@ export async function auditRoundRoutes(app: FastifyInstance, { db, now, mailer, 
     await req.audit({ action: 'audit_case.read', recordType: 'audit_case', recordId: c.id, detail: { round: round.id } });
     await auditNamed(req, 'audit_case', [c.childId]);
     return reply.code(errors ? 400 : 200).view('audits/views/case.njk', {
-      title: `Case ${c.caseNumber}: ${round.reference}`, round, auditCase: caseView(req, c), values: v, errors: errors ? formErrors(errors) : undefined,
-      moderating: round.status === 'moderation',
+      title: `Case ${c.caseNumber}: ${round.reference}`, round, auditCase: caseView(req, round, c), values: v, errors: errors ? formErrors(errors) : undefined,
+      moderating: round.status === 'moderation', questions: (tool?.questions ?? []).map((q, i) => ({ number: i + 1, text: q.text })),
       sections: sections.map((s) => ({
         ...s, overallText: grade(s.overallGrade), goodOrBetter: s.overallGrade ? isGoodOrBetter(round.scale, s.overallGrade) : null,
         answers: (tool?.questions ?? []).map((q, i) => ({ number: i + 1, text: q.text, grade: grade(s.answers[q.id]?.grade ?? null), comment: s.answers[q.id]?.comment ?? '' })),

@@ -62,16 +62,19 @@ export const RULES = {
       { name: 'category', label: 'Category of abuse', kind: 'choice', options: CP_CATEGORIES.map((c) => ({ value: c, text: labelOf('categoryOfAbuse', c) ?? c })) },
       months,
     ] as Param[],
+    brief: (c: AuditCriterion) => `Child protection plan: ${(labelOf('categoryOfAbuse', String(c.category)) ?? String(c.category)).toLowerCase()}`,
     describe: (c: AuditCriterion) => `A child protection plan under the category ${(labelOf('categoryOfAbuse', String(c.category)) ?? String(c.category)).toLowerCase()} (at the start or latest), open at some time in the last ${c.months} months`,
   },
   cin_plan: {
     label: 'Child in need plan',
     params: [months],
+    brief: () => 'Child in need plan',
     describe: (c: AuditCriterion) => `A child in need plan open at some time in the last ${c.months} months`,
   },
   re_referral: {
     label: 'Re-referral',
     params: [months],
+    brief: () => 'Re-referral within 12 months',
     describe: (c: AuditCriterion) => `Referred in the last ${c.months} months within 12 months of a previous referral`,
   },
   exploitation: {
@@ -81,19 +84,22 @@ export const RULES = {
       { name: 'risk', label: 'Level of risk', kind: 'choice', options: Object.entries(RISK_LEVELS).map(([value, text]) => ({ value, text: text.charAt(0).toUpperCase() + text.slice(1) })) },
       months,
     ] as Param[],
+    brief: (c: AuditCriterion) => `Exploitation risk assessment: ${EXPLOITATION_KINDS[c.kind as keyof typeof EXPLOITATION_KINDS]}`,
     describe: (c: AuditCriterion) => `An exploitation risk assessment for ${EXPLOITATION_KINDS[c.kind as keyof typeof EXPLOITATION_KINDS]} at ${RISK_LEVELS[c.risk as keyof typeof RISK_LEVELS]} in the last ${c.months} months`,
   },
   domestic_abuse: {
     label: 'Contact with a domestic abuse notification',
     params: [months],
+    brief: () => 'Domestic abuse notification',
     describe: (c: AuditCriterion) => `A contact to the front door with a domestic abuse notification in the last ${c.months} months`,
   },
   missing: {
     label: 'Missing from home or care',
     params: [{ name: 'episodes', label: 'At least how many missing episodes?', kind: 'count', min: 1, max: 20 }, months] as Param[],
+    brief: (c: AuditCriterion) => `Missing from home or care ${c.episodes} or more times`,
     describe: (c: AuditCriterion) => `Missing from home or care at least ${c.episodes} ${Number(c.episodes) === 1 ? 'time' : 'times'} in the last ${c.months} months`,
   },
-} satisfies Record<string, { label: string; params: Param[]; describe: (c: AuditCriterion) => string }>;
+} satisfies Record<string, { label: string; params: Param[]; brief: (c: AuditCriterion) => string; describe: (c: AuditCriterion) => string }>;
 export type RuleCode = keyof typeof RULES;
 export const RULE_CODES = Object.keys(RULES) as RuleCode[];
 export const isRule = (v: unknown): v is RuleCode => typeof v === 'string' && Object.hasOwn(RULES, v);
@@ -137,6 +143,11 @@ export function parseCriteriaForm(input: Record<string, unknown>): AuditCriteria
   if (chosen.length > 1 && match !== 'all' && match !== 'any') errors.push({ field: 'match', message: 'Select whether a child must meet all the rules or any one of them' });
   if (errors.length) throw new ValidationFailed(errors);
   return { match: match === 'any' ? 'any' : 'all', rules };
+}
+
+/** In a few words, the rules of the criteria a case met when it was drawn. */
+export function matchedText(criteria: AuditCriteria, matched: string[]): string {
+  return criteria.rules.filter((r) => isRule(r.rule) && matched.includes(r.rule)).map((r) => RULES[r.rule as RuleCode].brief(r)).join('; ');
 }
 
 /** The criteria as the form's values, to show them back. */
