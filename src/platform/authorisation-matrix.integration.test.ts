@@ -185,6 +185,7 @@ const MATRIX: Record<string, Row> = {
   'GET /audits/themes/new': { allow: ['business_manager'], request: () => ({ url: '/audits/themes/new' }) },
   'POST /audits/themes/new': { allow: ['business_manager'], request: () => ({ url: '/audits/themes/new', form: { name: '' } }) },
   'GET /audits/themes/:id': { allow: ASSURANCE_VIEW, record: true, request: (f) => ({ url: `/audits/themes/${f.auditThemeId}` }) },
+  'GET /audits/themes/:id/results.csv': { allow: ASSURANCE_VIEW, record: true, request: (f) => ({ url: `/audits/themes/${f.auditThemeId}/results.csv` }) },
   'GET /audits/themes/:id/edit': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/themes/${f.auditThemeId}/edit` }) },
   'POST /audits/themes/:id/edit': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/themes/${f.auditThemeId}/edit`, form: { name: '' } }) },
   'GET /audits/themes/:id/criteria': { allow: ['business_manager'], record: true, request: (f) => ({ url: `/audits/themes/${f.auditThemeId}/criteria` }) },

@@ -6,7 +6,7 @@ import { dialects } from '../../testing/test-db';
 import { startTestSmtp, type TestSmtp } from '../../testing/smtp';
 import { createMailer } from '../../platform/email';
 import { seededRandom } from '../front-door-quality/quality.service';
-import { findTheme } from './programme.service';
+import { auditCounts, findTheme } from './programme.service';
 import { remindAuditSections } from './reminders.service';
 import { auditSummary, themeGrades } from './results.service';
 import { casesOf, findRound, replaceCase, selectCases } from './rounds.service';
@@ -300,6 +300,8 @@ describe.each(dialects())('the multi-agency audit programme (%s)', (dialect) => 
     police = await signIn(t, 'police.lead@a.test');
     const page = await manager.get('/audits');
     expect(page.body).toContain('Sections overdue');
+    expect(await auditCounts(t.db, a, '2026-03-23', policeId)).toEqual({ roundsUnderWay: 1, themesOverdue: 0, sectionsOverdue: 8, agencySectionsToSubmit: 2 });
+    expect(await auditCounts(t.db, a, '2026-03-20', healthId)).toMatchObject({ sectionsOverdue: 0, agencySectionsToSubmit: 3 });
   });
 
   it('moderates: going ahead without missing sections only when confirmed, then a grade and notes for each case', async () => {
@@ -376,6 +378,12 @@ describe.each(dialects())('the multi-agency audit programme (%s)', (dialect) => 
     expect(page.body).toContain('<svg');
     expect(page.body).toContain('Moderated grades by round: Neglect');
     expect(page.body).toContain('1 of 3 on time');
+    const csv = await manager.get(`/audits/themes/${themeId}/results.csv`);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body).toBe('Round,Planned for,Cases,Outstanding,Good,Requires improvement,Inadequate,Good or better (%),Sections,Sections on time\r\n'
+      + 'MAA Neglect 2026-03,2026-03-10,3,0,2,1,0,67,9,1\r\n');
+    // Four months after the March round, the next is overdue until scheduled.
+    expect((await auditCounts(t.db, a, '2026-07-11')).themesOverdue).toBe(1);
     const summary = await auditSummary(t.db, a, '2025-04-01', '2026-03-31');
     expect(summary).toMatchObject({ roundsCompleted: 1, casesAudited: 3, goodOrBetter: 67, sectionsOnTime: 11, grades: { ofsted: { good: 2, requires_improvement: 1 } } });
     expect(summary.themes[0]).toMatchObject({ name: 'Neglect', findings: 3, actions: 2 });

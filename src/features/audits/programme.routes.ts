@@ -12,7 +12,7 @@ import {
   addQuestion, createTheme, findQuestion, findTheme, groupsOf, listThemes, nextRound, parseQuestionForm, parseThemeForm, questionsOf, removeQuestion,
   roundsOf, saveCriteria, updateQuestion, updateTheme, type Theme,
 } from './programme.service';
-import { agencyCompletion, themeGrades } from './results.service';
+import { agencyCompletion, resultsCsv, themeGrades } from './results.service';
 import { STATUS_LABELS, parsePlannedDate, scheduleRound } from './rounds.service';
 import {
   DEFAULT_SCORE_LABELS, RULES, RULE_CODES, SCALES, criteriaFormValues, describeCriteria, gradeOptions, parseCriteriaForm, ruleParams,
@@ -114,8 +114,17 @@ export async function auditProgrammeRoutes(app: FastifyInstance, { db, now }: Ap
     });
   });
 
+  app.get('/audits/themes/:id/results.csv', { config: { access: view } }, async (req, reply) => {
+    const theme = await findTheme(db, pid(req), params<{ id: string }>(req).id);
+    const [grades, completion] = await Promise.all([themeGrades(db, pid(req), theme), agencyCompletion(db, pid(req), theme)]);
+    await req.audit({ action: 'audit_theme.export', recordType: 'audit_theme', recordId: String(theme.id), detail: { format: 'csv', rows: grades.rounds.length } });
+    return reply.header('content-disposition', `attachment; filename="audit-results-${theme.shortName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.csv"`)
+      .type('text/csv; charset=utf-8').send(resultsCsv(grades, completion));
+  });
+
   app.get('/audits/themes/:id/edit', { config: { access: manage } }, async (req, reply) => {
     const theme = await findTheme(db, pid(req), params<{ id: string }>(req).id);
+    await req.audit({ action: 'audit_theme.read', recordType: 'audit_theme', recordId: String(theme.id), detail: { form: 'settings' } });
     return themeForm(req, reply, theme);
   });
 
@@ -152,6 +161,7 @@ export async function auditProgrammeRoutes(app: FastifyInstance, { db, now }: Ap
 
   app.get('/audits/themes/:id/criteria', { config: { access: manage } }, async (req, reply) => {
     const theme = await findTheme(db, pid(req), params<{ id: string }>(req).id);
+    await req.audit({ action: 'audit_theme.read', recordType: 'audit_theme', recordId: String(theme.id), detail: { form: 'criteria' } });
     return criteriaForm(reply, theme);
   });
 
@@ -204,6 +214,7 @@ export async function auditProgrammeRoutes(app: FastifyInstance, { db, now }: Ap
     const { id, questionId } = params<{ id: string; questionId: string }>(req);
     const theme = await findTheme(db, pid(req), id);
     const q = await findQuestion(db, pid(req), theme.id, questionId);
+    await req.audit({ action: 'audit_question.read', recordType: 'audit_question', recordId: String(q.id), detail: { theme: theme.id } });
     return questionForm(req, reply, theme, q.id, { text: q.text, help: q.help ?? '', position: String(q.position) });
   });
 

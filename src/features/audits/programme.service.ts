@@ -276,3 +276,27 @@ export async function listThemes(db: Db, partnershipId: number, today: string): 
     };
   });
 }
+
+export type AuditCounts = { roundsUnderWay: number; themesOverdue: number; sectionsOverdue: number; agencySectionsToSubmit: number };
+
+/**
+ * The programme in four numbers, for the assurance hub: rounds under way (sections or moderation),
+ * themes whose next round is overdue, sections past their due date still draft, and one agency's
+ * sections still to submit in rounds under way.
+ */
+export async function auditCounts(db: Db, partnershipId: number, today: string, agencyId?: number): Promise<AuditCounts> {
+  const themes = await listThemes(db, partnershipId, today);
+  const row = await db.selectFrom('audit_section as s').innerJoin('audit_round as r', 'r.id', 's.round_id').innerJoin('audit_case as c', 'c.id', 's.case_id')
+    .select((eb) => [
+      eb.fn.countAll<string>().filterWhere('r.sections_due', '<', today).as('overdue'),
+      eb.fn.countAll<string>().filterWhere('s.agency_id', '=', agencyId ?? -1).as('agency'),
+    ])
+    .where('s.partnership_id', '=', partnershipId).where('r.status', '=', 'in_progress').where('s.status', '=', 'draft').where('c.status', '=', 'selected')
+    .executeTakeFirstOrThrow();
+  const underWay = await db.selectFrom('audit_round').select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('partnership_id', '=', partnershipId).where('status', 'in', ['in_progress', 'moderation']).executeTakeFirstOrThrow();
+  return {
+    roundsUnderWay: Number(underWay.n), themesOverdue: themes.filter((t) => t.next?.overdue).length,
+    sectionsOverdue: Number(row.overdue), agencySectionsToSubmit: Number(row.agency),
+  };
+}

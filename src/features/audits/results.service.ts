@@ -2,6 +2,7 @@ import type { Db } from '../../db/create-db';
 import type { AuditScale } from '../../db/schema-audits';
 import { LEARNING_THEMES, type LearningTheme } from '../../domain/assurance';
 import { londonInstant } from '../../domain/london';
+import { csvCell } from '../../platform/spreadsheet-safe';
 import { roundReference, type Theme } from './programme.service';
 import { DEFAULT_SCORE_LABELS, gradeOptions, isGoodOrBetter, type GradeOption } from './tool';
 
@@ -143,4 +144,21 @@ export async function auditSummary(db: Db, partnershipId: number, from: string, 
     from, to, roundsCompleted: rounds.length, casesAudited: graded, goodOrBetter: percent(good, graded), sectionsOnTime: percent(onTimeAll, sectionsAll),
     grades: byScale, themes: [...themes.values()],
   };
+}
+
+/**
+ * A theme's completed rounds as CSV, for people: each round's moderated grades, share good or better, and
+ * the agencies' sections submitted by the due date. Cells are safe to open in a spreadsheet.
+ */
+export function resultsCsv(grades: { options: GradeOption[]; rounds: RoundGrades[] }, completion: Awaited<ReturnType<typeof agencyCompletion>>): string {
+  const onTime = (roundId: string) => {
+    const i = completion.rounds.findIndex((r) => r.id === roundId);
+    const cells = completion.agencies.map((a) => a.cells[i]).filter((c): c is Completion => !!c);
+    return [cells.reduce((s, c) => s + c.sections, 0), cells.reduce((s, c) => s + c.onTime, 0)];
+  };
+  const rows: (string | number | null)[][] = [
+    ['Round', 'Planned for', 'Cases', ...grades.options.map((o) => o.text), 'Good or better (%)', 'Sections', 'Sections on time'],
+    ...grades.rounds.map((r) => [r.reference, r.plannedDate, r.total, ...grades.options.map((o) => r.counts[o.value] ?? 0), r.goodOrBetter, ...onTime(r.roundId)]),
+  ];
+  return `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

@@ -151,6 +151,7 @@ export async function auditRoundRoutes(app: FastifyInstance, { db, now, mailer, 
 
   app.get('/audits/rounds/:id/date', { config: { access: manage } }, async (req, reply) => {
     const round = await findRound(db, pid(req), params<{ id: string }>(req).id);
+    await req.audit({ action: 'audit_round.read', recordType: 'audit_round', recordId: round.id, detail: { form: 'date' } });
     return dateForm(reply, round, dateInputValues('plannedDate', round.plannedDate));
   });
 
@@ -180,7 +181,9 @@ export async function auditRoundRoutes(app: FastifyInstance, { db, now, mailer, 
   app.get('/audits/rounds/:id/cases/:caseId/replace', { config: { access: manage } }, async (req, reply) => {
     const { id, caseId } = params<{ id: string; caseId: string }>(req);
     const round = await findRound(db, pid(req), id);
-    return replaceForm(req, reply, round, await findCase(db, pid(req), round.id, caseId), {});
+    const c = await findCase(db, pid(req), round.id, caseId);
+    await req.audit({ action: 'audit_case.read', recordType: 'audit_case', recordId: c.id, detail: { round: round.id, form: 'replace' } });
+    return replaceForm(req, reply, round, c, {});
   });
 
   app.post('/audits/rounds/:id/cases/:caseId/replace', { config: { access: manage } }, async (req, reply) => {
@@ -213,6 +216,7 @@ export async function auditRoundRoutes(app: FastifyInstance, { db, now, mailer, 
 
   app.get('/audits/rounds/:id/start', { config: { access: manage } }, async (req, reply) => {
     const round = await findRound(db, pid(req), params<{ id: string }>(req).id);
+    await req.audit({ action: 'audit_round.read', recordType: 'audit_round', recordId: round.id, detail: { form: 'start' } });
     return startForm(req, reply, round, dateInputValues('sectionsDue', addWorkingDays(todayOf(), 20)));
   });
 
@@ -367,6 +371,7 @@ export async function auditRoundRoutes(app: FastifyInstance, { db, now, mailer, 
 
   app.get('/audits/rounds/:id/findings/new', { config: { access: manage } }, async (req, reply) => {
     const round = await findRound(db, pid(req), params<{ id: string }>(req).id);
+    await req.audit({ action: 'audit_round.read', recordType: 'audit_round', recordId: round.id, detail: { form: 'finding' } });
     return findingForm(req, reply, round, null);
   });
 
@@ -388,7 +393,9 @@ export async function auditRoundRoutes(app: FastifyInstance, { db, now, mailer, 
   app.get('/audits/rounds/:id/findings/:findingId', { config: { access: manage } }, async (req, reply) => {
     const { id, findingId } = params<{ id: string; findingId: string }>(req);
     const round = await findRound(db, pid(req), id);
-    return findingForm(req, reply, round, await findFinding(db, pid(req), round.id, findingId));
+    const finding = await findFinding(db, pid(req), round.id, findingId);
+    await req.audit({ action: 'audit_finding.read', recordType: 'audit_finding', recordId: finding.id, detail: { round: round.id } });
+    return findingForm(req, reply, round, finding);
   });
 
   app.post('/audits/rounds/:id/findings/:findingId', { config: { access: manage } }, async (req, reply) => {
