@@ -19,6 +19,8 @@
  *    --indicator-partnerships (20) such LAs in the database; then the scorecard page (GET /dashboard) warm.
  *  - api: contacts accepted per second through POST /api/v1/contacts, --connections clients each with its
  *    own API token, for --duration seconds.
+ *  - training: 200 practitioners, each signed in, book one session of 20 places at the same moment through
+ *    the server: exactly 20 confirmed and 180 waiting, with the p50/p95/p99 latency of the 200 requests.
  * Both on embedded PGlite and on PostgreSQL (a throwaway cluster, or BENCH_DATABASE_URL on 127.0.0.1).
  *
  *   npm run bench -- [--only startup|home|children|returns|indicators] [--dialect pglite|postgres|both] [--repeats 3]
@@ -46,12 +48,13 @@ import { mashBench, type MashResult } from './lib/mash';
 import { returnsBench, type ReturnsResult } from './lib/returns';
 import { repoRoot, stopAllServers, type DbEnv } from './lib/server';
 import { startupBench, type StartupResult } from './lib/startup';
+import { TRAINING_PEOPLE, TRAINING_PLACES, trainingBookingBench, type TrainingBookingResult } from './training-booking';
 import { Cleanup, table } from './lib/util';
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
 function usage(message: string): never {
-  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children|returns|indicators|mash|api] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
+  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children|returns|indicators|mash|api|training] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
     '[--connections 1-200] [--duration 1-60] [--warmup 0-30] [--children 1-100000] [--no-npm] [--max-minutes 1-90] ' +
     `[--search-children 1000-${MAX_SEARCH_CHILDREN}] [--search-requests 12-3000] [--record-requests 10-2000] [--clients 1-32] ` +
     '[--cin-children 100-1000000] [--s903-children 10-100000] [--big-return-mb 0-1000] [--big-dialect pglite|postgres|both] [--python-children 100-100000] '
@@ -85,7 +88,7 @@ const { values } = (() => {
 })();
 if (values.help) usage('benchmarks of start-up time, of the signed-in home page, of finding a child and reading their record, and of importing statutory returns');
 const only = values.only ?? 'all';
-if (!['all', 'startup', 'home', 'children', 'returns', 'indicators', 'mash', 'api'].includes(only)) usage('--only must be startup, home, children, returns, indicators, mash or api');
+if (!['all', 'startup', 'home', 'children', 'returns', 'indicators', 'mash', 'api', 'training'].includes(only)) usage('--only must be startup, home, children, returns, indicators, mash, api or training');
 const indicatorScale = values['indicator-scale'] === undefined ? 1 : Number(values['indicator-scale']);
 if (!(indicatorScale >= 0.01 && indicatorScale <= 1)) usage('--indicator-scale must be a number from 0.01 to 1');
 const dialectArg = values.dialect ?? 'both';
@@ -93,7 +96,7 @@ if (!['pglite', 'postgres', 'both'].includes(dialectArg)) usage('--dialect must 
 const bigDialectArg = values['big-dialect'] ?? 'both';
 if (!['pglite', 'postgres', 'both'].includes(bigDialectArg)) usage('--big-dialect must be pglite, postgres or both');
 const options = {
-  only: only as 'all' | 'startup' | 'home' | 'children' | 'returns' | 'indicators' | 'mash' | 'api',
+  only: only as 'all' | 'startup' | 'home' | 'children' | 'returns' | 'indicators' | 'mash' | 'api' | 'training',
   dialects: (dialectArg === 'both' ? ['pglite', 'postgres'] : [dialectArg]) as ('pglite' | 'postgres')[],
   repeats: intOption(values.repeats, 'repeats', 1, 10, 3),
   connections: intOption(values.connections, 'connections', 1, 200, 20),
@@ -130,6 +133,7 @@ const runReturns = options.only === 'all' || options.only === 'returns';
 const runIndicators = options.only === 'all' || options.only === 'indicators';
 const runApi = options.only === 'all' || options.only === 'api';
 const runMash = options.only === 'all' || options.only === 'mash';
+const runTraining = options.only === 'all' || options.only === 'training';
 
 const tmp = os.tmpdir();
 /** Error text goes into the results file: no machine paths in it. */
@@ -163,6 +167,7 @@ const results = {
   indicators: { cases: [], scorecard: [] } as IndicatorsResult,
   api: [] as ApiResult[],
   mash: [] as MashResult[],
+  training: [] as TrainingBookingResult[],
   errors: [] as string[],
 };
 
@@ -313,6 +318,16 @@ async function main() {
         });
       }
     }
+    if (runTraining) {
+      for (const dialect of options.dialects) {
+        await section(`training ${dialect}`, async () => {
+          log(`Training booking on ${dialect}: ${TRAINING_PEOPLE} people book a session of ${TRAINING_PLACES} places at once…`);
+          const r = await trainingBookingBench({ dialect, db: await fresh(dialect)(), log });
+          results.training.push(r);
+          if (r.problem) results.errors.push(`training ${dialect}: ${r.problem}`);
+        });
+      }
+    }
     if (runApi) {
       for (const dialect of options.dialects) {
         await section(`api ${dialect}`, async () => {
@@ -356,6 +371,15 @@ async function main() {
   for (const m of results.mash) {
     console.log(`MASH officer's queue GET /mash/checks on ${m.dialect} with ${m.openChecks.toLocaleString('en-GB')} open checks, ${m.connections} connections: `
       + `${m.measured.rpsOverall} req/s, p50 ${m.measured.latencyMs.p50} ms, p95 ${m.measured.latencyMs.p95} ms, p99 ${m.measured.latencyMs.p99} ms`);
+  }
+  if (results.training.length) {
+    console.log(`Training booking: ${TRAINING_PEOPLE} people, each signed in, book one session of ${TRAINING_PLACES} places at the same moment (POST /training/sessions/:id/book)`);
+    console.log(table(
+      ['Database', 'Confirmed', 'Waiting', 'Failed', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'All answered in ms'],
+      results.training.map((r) => [r.dialect, String(r.confirmed), String(r.waiting), String(r.failures), r.latencyMs.p50.toFixed(1), r.latencyMs.p95.toFixed(1),
+        r.latencyMs.p99.toFixed(1), r.latencyMs.max.toFixed(0), r.elapsedMs.toFixed(0)]),
+    ));
+    console.log('');
   }
   if (results.api.length) {
     console.log(`Contacts accepted through POST /api/v1/contacts (${options.connections} clients, each its own token, ${options.durationS} s)`);

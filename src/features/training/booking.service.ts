@@ -37,13 +37,14 @@ type LockedSession = {
 /** The session's row locked for the rest of the transaction: every booking change of one session queues here. */
 async function lockSession(tx: Tx, partnershipId: number, sessionId: string): Promise<LockedSession> {
   if (!isUuid(sessionId)) throw new NotFound('No such session', 'course_session', sessionId);
-  const row = await tx.selectFrom('course_session')
-    .select(['id', 'partnership_id', 'course_id', 'starts_at', 'ends_at', 'capacity', 'status', 'version', 'venue', 'joining_link', 'trainers', 'trainer_user_id'])
-    .where('id', '=', sessionId).where('partnership_id', '=', partnershipId)
-    .forUpdate().executeTakeFirst();
+  // Only the session's row is locked (of s): courses are read by every booking of every session.
+  const row = await tx.selectFrom('course_session as s').innerJoin('course as c', 'c.id', 's.course_id')
+    .select(['s.id', 's.partnership_id', 's.course_id', 's.starts_at', 's.ends_at', 's.capacity', 's.status', 's.version', 's.venue', 's.joining_link',
+      's.trainers', 's.trainer_user_id', 'c.delivery'])
+    .where('s.id', '=', sessionId).where('s.partnership_id', '=', partnershipId)
+    .forUpdate('s').executeTakeFirst();
   if (!row) throw new NotFound('No such session', 'course_session', sessionId);
-  const course = await tx.selectFrom('course').select('delivery').where('id', '=', row.course_id).executeTakeFirstOrThrow();
-  return { ...row, delivery: course.delivery };
+  return row;
 }
 
 const isSession = (s: LockedSession) => ({ delivery: s.delivery, startsAt: s.starts_at, endsAt: s.ends_at });
@@ -53,14 +54,6 @@ async function confirmedCount(tx: Tx, sessionId: string): Promise<number> {
   return Number(r.n);
 }
 
-/** The person's place in the queue: 1 is next. */
-async function waitingPosition(tx: Tx, sessionId: string, bookingId: string): Promise<number> {
-  const r = await sql<{ n: number }>`
-    select count(*)::int as n from booking w, booking me
-    where me.id = ${bookingId} and w.session_id = ${sessionId} and w.status = 'waiting'
-      and (w.booked_at, w.id) <= (me.booked_at, me.id)`.execute(tx);
-  return Number(r.rows[0]?.n ?? 0);
-}
 
 /** Fills free places from the waiting list, first come first served; only a session open and still to come. */
 async function promoteWaiting(tx: Tx, s: LockedSession, now: Date): Promise<string[]> {
@@ -105,16 +98,20 @@ export async function bookPlace(db: Db, mail: TrainingMail, partnershipId: numbe
       if (isPast(isSession(s), now)) {
         throw new BookingRefused(s.delivery === 'e_learning' ? 'Enrolment for this e-learning has closed: choose a later one' : 'This session has already started: choose a later session of the course');
       }
-      const existing = await tx.selectFrom('booking').select('status').where('session_id', '=', s.id).where('user_id', '=', userId)
-        .where('status', '<>', 'cancelled').executeTakeFirst();
-      if (existing) throw new BookingRefused(existing.status === 'waiting' ? 'You are already on the waiting list for this session' : 'You are already booked on this session');
-      const status: 'confirmed' | 'waiting' = (await confirmedCount(tx, s.id)) < s.capacity ? 'confirmed' : 'waiting';
+      // One look at the session's bookings while the lock is held: the person's own, the places taken and the queue.
+      const { rows: [seen] } = await sql<{ mine: string | null; confirmed: number; waiting: number }>`
+        select max(status) filter (where user_id = ${userId} and status <> 'cancelled') as mine,
+          count(*) filter (where status = 'confirmed')::int as confirmed, count(*) filter (where status = 'waiting')::int as waiting
+        from booking where session_id = ${s.id}`.execute(tx);
+      if (seen!.mine) throw new BookingRefused(seen!.mine === 'waiting' ? 'You are already on the waiting list for this session' : 'You are already booked on this session');
+      const status: 'confirmed' | 'waiting' = Number(seen!.confirmed) < s.capacity ? 'confirmed' : 'waiting';
       // The queue is served by booked_at: two people booking in the same instant are put in the order they got the lock.
       const bookedAt = sql<Date>`greatest(${now}::timestamptz, (select max(booked_at) + interval '1 microsecond' from booking where session_id = ${s.id}))`;
       const row = await tx.insertInto('booking').values({
         partnership_id: partnershipId, session_id: s.id, user_id: userId, status, booked_at: bookedAt, confirmed_at: status === 'confirmed' ? now : null,
       }).returning('id').executeTakeFirstOrThrow();
-      return { bookingId: row.id, status, position: status === 'waiting' ? await waitingPosition(tx, s.id, row.id) : null };
+      // The newest booking of the session: last in the queue.
+      return { bookingId: row.id, status, position: status === 'waiting' ? Number(seen!.waiting) + 1 : null };
     });
   } catch (err) {
     // The partial unique index: a second live booking of the same person, however it got past the check.
