@@ -12,6 +12,7 @@ import { seedMash } from './mash';
 import { seedFrontDoor } from './front-door';
 import { seedAssuranceGroups } from './assurance-groups';
 import { seedTraining } from './training';
+import { seedTrainingRecords } from './training-records';
 import { seedAudits } from './audits';
 import { seedSection11 } from './section11';
 import { seedReviews } from './reviews';
@@ -133,6 +134,8 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
 
   // ---- Training: the programme's courses, last year's sessions and the next 15 months', practitioners and their bookings ----
   await seedTraining(db, { partnershipId: main.id, today, agencies: agencyIds });
+  // Registers marked (the latest left to mark), certificates, charges for not attending, evaluations and impact surveys.
+  await seedTrainingRecords(db, { partnershipId: main.id, today });
 
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
 }
