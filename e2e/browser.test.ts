@@ -1072,6 +1072,114 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     await expectAccessible(page, 'audit finding form with errors');
   });
 
+  it('a practitioner registers for training after correcting the form, and confirms her address with the emailed link', async () => {
+    const { page } = await person();
+    await page.goto('/sign-in');
+    await page.getByRole('link', { name: 'Register to book training' }).click();
+    await heading(page, 'Which safeguarding children partnership do you work in?');
+    await expectAccessible(page, 'registration: partnership');
+    await page.getByLabel('Northmere Safeguarding Children Partnership').check();
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await heading(page, 'Register to book training');
+    await expectAccessible(page, 'registration');
+
+    await page.getByRole('button', { name: 'Register', exact: true }).click();
+    await expectErrorSummary(page, ['Enter your full name', 'Select the agency you work for', 'Enter your work email address', 'Enter your job title', 'Enter a password']);
+    await followErrorLink(page, 'Select the agency you work for', 'agencyId');
+    await page.locator('#name').fill('Siân Roberts');
+    await page.locator('#agencyId').selectOption({ label: 'Northmere Integrated Care Board' });
+    await page.locator('#email').fill('sian.roberts@gmail.com');
+    await page.locator('#jobTitle').fill('Health visitor');
+    await page.locator('#lineManagerEmail').fill('designated.nurse@nhs.net');
+    await page.locator('#password').fill('river-kettle-lantern-north');
+    await page.getByRole('button', { name: 'Register', exact: true }).click();
+    await expectErrorSummary(page, ['Your email address must end with @nhs.net for Northmere Integrated Care Board']);
+    await expectAccessible(page, 'registration with errors');
+    await page.locator('#email').fill('sian.roberts@nhs.net');
+    await page.locator('#password').fill('river-kettle-lantern-north');
+    await page.getByRole('button', { name: 'Register', exact: true }).click();
+    await heading(page, 'Check your email');
+    await expectAccessible(page, 'registration: check your email');
+
+    const email = await server.db.db.selectFrom('email_outbox').select('body').where('to_address', '=', 'sian.roberts@nhs.net').executeTakeFirstOrThrow();
+    const link = /\/register\/verify\?token=[A-Za-z0-9_-]+/.exec(email.body)![0];
+    await page.goto(link);
+    await heading(page, 'Confirm your email address');
+    await expectAccessible(page, 'registration: confirm');
+    await page.getByRole('button', { name: 'Confirm my email address' }).click();
+    await heading(page, 'Your email address is confirmed');
+    await expectAccessible(page, 'registration: confirmed');
+  });
+
+  it('a practitioner finds a course in the catalogue, books a place on a session and sees it in her bookings; her line manager sees it too', async () => {
+    const db = server.db.db;
+    const emma = await db.selectFrom('app_user').select('id').where('email', '=', 'practitioner@riverside.sch.uk').executeTakeFirstOrThrow();
+    // The next session of professional curiosity with a place left that she has not booked.
+    const open = await db.selectFrom('course_session as s').innerJoin('course as c', 'c.id', 's.course_id').select(['s.id', 's.capacity', 'c.id as course'])
+      .where('c.title', '=', 'Professional curiosity and respectful challenge').where('s.status', '=', 'scheduled').where('s.starts_at', '>', new Date())
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('booking as b').select('b.id').whereRef('b.session_id', '=', 's.id').where('b.user_id', '=', emma.id))))
+      .orderBy('s.starts_at').execute();
+    const counts = await db.selectFrom('booking').select(['session_id', (eb) => eb.fn.countAll<number>().as('n')]).where('status', '=', 'confirmed')
+      .where('session_id', 'in', open.map((s) => s.id)).groupBy('session_id').execute();
+    const target = open.find((s) => Number(counts.find((c) => c.session_id === s.id)?.n ?? 0) < s.capacity)!;
+
+    const { page } = await person();
+    await signIn(page, 'practitioner@riverside.sch.uk');
+    await page.getByRole('navigation').getByRole('link', { name: 'Training', exact: true }).click();
+    await heading(page, 'Multi-agency training');
+    await expectAccessible(page, 'training catalogue');
+    await page.locator('#theme').selectOption({ label: 'Professional curiosity and challenge' });
+    await page.getByRole('button', { name: 'Show courses' }).click();
+    await page.getByRole('link', { name: 'Professional curiosity and respectful challenge', exact: true }).click();
+    await heading(page, 'Professional curiosity and respectful challenge');
+    await expectAccessible(page, 'training course');
+    await page.locator(`a[href="/training/sessions/${target.id}"]`).click();
+    await page.getByRole('button', { name: 'Book a place' }).waitFor();
+    await expectAccessible(page, 'training session with Book');
+    await page.getByRole('button', { name: 'Book a place' }).click();
+    await page.locator('.govuk-notification-banner', { hasText: 'Your place is booked' }).waitFor();
+    await page.getByRole('button', { name: 'Cancel my place' }).waitFor();
+    await expectAccessible(page, 'training session booked');
+
+    await page.getByRole('link', { name: 'Your bookings' }).first().click();
+    await heading(page, 'Your training bookings');
+    expect(await page.locator('table').first().textContent()).toContain('Professional curiosity and respectful challenge');
+    // She is in the queue for the full neglect day.
+    expect(await page.locator('table').first().textContent()).toMatch(/Waiting list\s*number 3/);
+    await expectAccessible(page, 'my training bookings');
+
+    const dsl = await person();
+    await signIn(dsl.page, 'dsl@riverside.sch.uk');
+    await dsl.page.goto('/training/my-team');
+    await heading(dsl.page, 'Your team’s training');
+    expect(await dsl.page.locator('table').first().textContent()).toContain('Emma Collins');
+    await expectAccessible(dsl.page, 'my team’s training');
+  });
+
+  it('the trainer manages the programme: corrects a new course and a session’s changes', async () => {
+    const { page } = await person();
+    await signIn(page, 'trainer@northmere.gov.uk');
+    await page.getByRole('navigation').getByRole('link', { name: 'Manage training', exact: true }).click();
+    await heading(page, 'Manage training');
+    await expectAccessible(page, 'manage training');
+
+    await page.getByRole('button', { name: 'Add a course' }).click();
+    await heading(page, 'Add a course');
+    await page.getByRole('button', { name: 'Add the course' }).click();
+    await expectErrorSummary(page, ['Enter the course title', 'Enter the summary', 'Enter the description', 'Enter the audience', 'Select the course’s level',
+      'Select how the course is delivered', 'Enter how long the course lasts, in hours', 'Enter at least one learning outcome, one a line']);
+    await expectAccessible(page, 'add a course with errors');
+
+    await page.goto('/training/manage');
+    await page.locator('table').first().locator('tbody a').first().click();
+    await page.getByRole('heading', { name: 'People booked' }).waitFor();
+    await expectAccessible(page, 'manage a session');
+    await page.locator('#capacity').fill('');
+    await page.getByRole('button', { name: 'Save the session' }).click();
+    await expectErrorSummary(page, ['Enter the number of places']);
+    await expectAccessible(page, 'manage a session with errors');
+  });
+
   it('shows the API documentation to anyone, with each endpoint, field and example', async () => {
     const { page } = await person();
     const res = await page.goto('/api/docs');

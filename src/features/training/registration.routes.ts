@@ -11,7 +11,7 @@ import { checkToken, domainsText, register, registrationAgencies, registrationPa
  */
 
 type Body = Record<string, string | undefined>;
-const FIELDS = ['name', 'email', 'agencyId', 'jobTitle', 'lineManagerEmail', 'password'];
+const FIELDS = ['name', 'agencyId', 'email', 'jobTitle', 'lineManagerEmail', 'password'];
 const LIMIT = { max: 20, timeWindow: '15 minutes' };
 
 export async function registrationRoutes(app: FastifyInstance, deps: AppDeps) {
