@@ -7,15 +7,14 @@ import { csvCell } from '../../platform/spreadsheet-safe';
 import { periodOf } from '../dashboard/periods';
 import { periodView, trendPeriod } from '../dashboard/trend.routes';
 import {
-  chargesBetween, chargesByAgency, findRegisterSession, checkMarker, isUuid, markAttendance, notMarkable, poundsText, registerOf,
+  chargesBetween, chargesByAgency, findRegisterSession, checkMarker, markAttendance, notMarkable, poundsText, registerOf,
   sendCertificates, type Marker,
 } from './attendance.service';
-import { certificatePdf, LEVEL_LABELS } from './certificate';
+import { DELIVERY, LEVELS, isUuid } from '../training/training.service';
+import { certificatePdf } from './certificate';
 import { parseRules, rulesForm, saveTrainingRules, trainingRules, type RulesForm } from './settings.service';
 
 type Body = Record<string, string | undefined>;
-
-const DELIVERY_LABELS: Record<string, string> = { face_to_face: 'Face to face', virtual: 'Virtual', e_learning: 'E-learning' };
 
 /**
  * Attendance, certificates and non-attendance charges: the trainer's register of a session, each
@@ -41,7 +40,7 @@ export async function attendanceRoutes(app: FastifyInstance, { db, now, mailer, 
     return reply.code(errors ? 400 : 200).view('training-attendance/views/attendance.njk', {
       title: `Attendance: ${session.courseTitle}`, session, blocked, errors: e,
       chargeText: rules.nonAttendanceChargePence ? poundsText(rules.nonAttendanceChargePence) : null,
-      levelLabel: LEVEL_LABELS[session.level], deliveryLabel: DELIVERY_LABELS[session.delivery],
+      levelLabel: LEVELS[session.level], deliveryLabel: DELIVERY[session.delivery],
       marked: register.entries.filter((x) => x.attendance).length,
       entries: register.entries.map((x) => {
         const value = values ? values[`attendance-${x.bookingId}`] : x.attendance;
@@ -92,7 +91,7 @@ export async function attendanceRoutes(app: FastifyInstance, { db, now, mailer, 
       throw new NotFound('No such certificate', 'booking', id);
     }
     const pdf = await certificatePdf({
-      partnership: row.partnership, person: row.name, agency: row.agency, course: row.title, level: row.level, delivery: DELIVERY_LABELS[row.delivery] ?? row.delivery,
+      partnership: row.partnership, person: row.name, agency: row.agency, course: row.title, level: row.level, delivery: DELIVERY[row.delivery],
       sessionStart: row.starts_at, durationMinutes: row.duration_minutes, learningOutcomes: row.learning_outcomes, number: row.certificate_number,
     }, { now: now() });
     await req.audit({ action: 'training_certificate.read', recordType: 'booking', recordId: row.id, detail: { own } });

@@ -4,6 +4,7 @@ import type { Attendance, CourseDelivery, CourseLevel, SessionStatus } from '../
 import { londonParts } from '../../domain/london';
 import { EmailRefused, type Mailer } from '../../platform/email';
 import { Forbidden, NotFound, ValidationFailed, type FieldError } from '../../platform/errors';
+import { isUuid } from '../training/training.service';
 import { londonLongDate } from './certificate';
 import { trainingRules } from './settings.service';
 
@@ -14,8 +15,6 @@ import { trainingRules } from './settings.service';
  * own sessions (and those with no Beacon trainer named); the business manager marks any.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (v: string) => UUID.test(v);
 
 export type RegisterSession = {
   id: string; courseId: string; courseTitle: string; delivery: CourseDelivery; level: CourseLevel; startsAt: Date; endsAt: Date;

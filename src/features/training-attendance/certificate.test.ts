@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pdfText } from '../../testing/pdf-text';
-import { certificatePdf, durationText, londonLongDate, standardFontText, type Certificate } from './certificate';
+import { certificatePdf, londonLongDate, standardFontText, type Certificate } from './certificate';
 
 const certificate: Certificate = {
   partnership: 'Northmere Safeguarding Children Partnership',
@@ -27,7 +27,7 @@ describe('training certificate', () => {
     // 23:30 UTC on 29 March 2026 is half past midnight on 30 March in London (British Summer Time).
     expect(text).toContain('30 March 2026');
     expect(text).toContain('3 hours 30 minutes');
-    expect(text).toContain('Level 2: practitioners who work with children and families');
+    expect(text).toContain('Level 2: practitioners in contact with children');
   });
 
   it('is tagged, in English, and titled for a screen reader', async () => {
@@ -47,11 +47,8 @@ describe('training certificate', () => {
     expect(standardFontText('王 Li')).toBe('? Li');
   });
 
-  it('says dates and durations as people do', () => {
+  it('says dates as people do, in London', () => {
     expect(londonLongDate(new Date('2026-01-05T10:00:00Z'))).toBe('5 January 2026');
-    expect(durationText(45)).toBe('45 minutes');
-    expect(durationText(60)).toBe('1 hour');
-    expect(durationText(90)).toBe('1 hour 30 minutes');
-    expect(durationText(420)).toBe('7 hours');
+    expect(londonLongDate(new Date('2026-06-30T23:30:00Z'))).toBe('1 July 2026');
   });
 });

@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { londonParts } from '../../domain/london';
+import { LEVELS, durationText } from '../training/training.service';
 
 /** What a certificate of attendance says. */
 export type Certificate = {
@@ -16,28 +17,12 @@ export type Certificate = {
   number: string;
 };
 
-export const LEVEL_LABELS: Record<string, string> = {
-  1: 'Level 1: awareness',
-  2: 'Level 2: practitioners who work with children and families',
-  3: 'Level 3: practitioners who lead on safeguarding',
-  4: 'Level 4: specialist and strategic',
-};
-
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /** 14 March 2026, in London. */
 export function londonLongDate(instant: Date): string {
   const [y, m, d] = londonParts(instant).date.split('-').map(Number) as [number, number, number];
   return `${d} ${MONTHS[m - 1]} ${y}`;
-}
-
-/** 3 hours, 90 minutes, 1 hour 30 minutes, 2 days (a day being 7 hours of training). */
-export function durationText(minutes: number): string {
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (minutes < 60) return plural(minutes, 'minute');
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  return rest ? `${plural(hours, 'hour')} ${plural(rest, 'minute')}` : plural(hours, 'hour');
 }
 
 // The characters the PDF standard fonts can show (Windows-1252): Latin-1 and these 27 more.
@@ -117,7 +102,7 @@ export function certificatePdf(c: Certificate, opts: { now?: Date } = {}): Promi
   doc.moveDown(0.3);
   block('H2', () => doc.font('Helvetica-Bold').fontSize(20).fillColor(BRAND).text(t(c.course), centred));
   doc.moveDown(0.3);
-  const details = [londonLongDate(c.sessionStart), durationText(c.durationMinutes), LEVEL_LABELS[c.level] ?? `Level ${c.level}`, c.delivery];
+  const details = [londonLongDate(c.sessionStart), durationText(c.durationMinutes), LEVELS[c.level as keyof typeof LEVELS] ?? `Level ${c.level}`, c.delivery];
   block('P', () => doc.font('Helvetica').fontSize(12).fillColor(INK).text(details.map(t).join('   ·   '), centred));
 
   if (c.learningOutcomes.length) {

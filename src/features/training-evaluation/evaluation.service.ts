@@ -3,6 +3,7 @@ import type { Db } from '../../db/create-db';
 import type { Attendance, EvaluationKind } from '../../db/schema-training';
 import { EmailRefused, type Mailer } from '../../platform/email';
 import { NotFound, ValidationFailed, type FieldError } from '../../platform/errors';
+import { isUuid } from '../training/training.service';
 import { londonLongDate } from '../training-attendance/certificate';
 import { DEFAULT_TRAINING_RULES, trainingRules } from '../training-attendance/settings.service';
 
@@ -13,7 +14,6 @@ import { DEFAULT_TRAINING_RULES, trainingRules } from '../training-attendance/se
  * got in the way). Each is the attendee's own, sent once.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_TEXT = 5_000;
 const DAY_MS = 86_400_000;
 /** The evaluation is asked for when attendance is marked, and a reminder goes once, this many days later. */
@@ -39,7 +39,7 @@ export class AlreadySubmitted extends Error {}
 
 /** The person's own booking; anyone else's, or another partnership's, is not found. */
 export async function findOwnBooking(db: Db, partnershipId: number, bookingId: string, userId: number): Promise<OwnBooking> {
-  if (!UUID.test(bookingId)) throw new NotFound('No such booking', 'booking', bookingId);
+  if (!isUuid(bookingId)) throw new NotFound('No such booking', 'booking', bookingId);
   const r = await db.selectFrom('booking as b').innerJoin('course_session as s', 's.id', 'b.session_id').innerJoin('course as c', 'c.id', 's.course_id')
     .select(['b.id', 'b.session_id', 'c.title', 'c.learning_outcomes', 's.starts_at', 's.ends_at', 'b.attendance'])
     .where('b.id', '=', bookingId).where('b.partnership_id', '=', partnershipId).where('b.user_id', '=', userId).where('b.status', '<>', 'cancelled')

@@ -3,12 +3,11 @@ import { londonParts } from '../../domain/london';
 import type { AppDeps } from '../../platform/deps';
 import { Forbidden, ValidationFailed, type FieldError } from '../../platform/errors';
 import { formErrors } from '../../platform/forms';
+import { DELIVERY } from '../training/training.service';
 import { monthName } from '../training-reports/chart';
 import {
   activeCourses, addPlannedSession, isMonth, monthsFrom, parsePlan, plannerSessions, quartersOf, removePlannedSession, themeGaps, type PlanForm,
 } from './planner.service';
-
-const DELIVERY_LABELS: Record<string, string> = { face_to_face: 'Face to face', virtual: 'Virtual', e_learning: 'E-learning' };
 
 /**
  * The programme planner: everyone who books training (partners' agency leads among them) reads it to plan
@@ -36,7 +35,7 @@ export async function plannerRoutes(app: FastifyInstance, { db, now }: AppDeps) 
       months: months.map((m) => ({
         month: m, label: monthName(m),
         sessions: sessions.filter((s) => s.month === m).map((s) => ({
-          ...s, deliveryLabel: DELIVERY_LABELS[s.delivery] ?? s.delivery, placesLeft: Math.max(0, s.capacity - s.booked),
+          ...s, deliveryLabel: DELIVERY[s.delivery], placesLeft: Math.max(0, s.capacity - s.booked),
         })),
       })),
       quarters, gaps: themeGaps(courses, sessions, quarters),

@@ -5,6 +5,7 @@ import { LEARNING_THEMES, isLearningTheme } from '../../domain/assurance';
 import { addMonths } from '../../domain/calendar';
 import { londonInstant } from '../../domain/london';
 import { NotFound, ValidationFailed, type FieldError } from '../../platform/errors';
+import { isUuid } from '../training/training.service';
 
 /**
  * The programme planner: the partnership's training month by month over the next 15 months, so that
@@ -135,8 +136,7 @@ export async function addPlannedSession(db: Db, partnershipId: number, input: Pl
 
 /** Takes a planned session off the planner; a scheduled one is cancelled on its own page, telling those booked. */
 export async function removePlannedSession(db: Db, partnershipId: number, sessionId: string): Promise<{ courseTitle: string }> {
-  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (!UUID.test(sessionId)) throw new NotFound('No such session', 'course_session', sessionId);
+  if (!isUuid(sessionId)) throw new NotFound('No such session', 'course_session', sessionId);
   return db.transaction().execute(async (tx) => {
     const s = await tx.selectFrom('course_session as s').innerJoin('course as c', 'c.id', 's.course_id').select(['s.id', 's.status', 'c.title'])
       .where('s.id', '=', sessionId).where('s.partnership_id', '=', partnershipId).forUpdate().executeTakeFirst();

@@ -4,13 +4,12 @@ import { ValidationFailed } from '../../platform/errors';
 import { periodOf } from '../dashboard/periods';
 import { periodView, trendPeriod } from '../dashboard/trend.routes';
 import { findPartnershipById } from '../partnerships/partnerships.service';
+import { DELIVERY } from '../training/training.service';
 import { poundsText } from '../training-attendance/attendance.service';
 import { agencyTypesChartSvg, confidenceChartSvg, monthName, monthsChartSvg } from './chart';
 import { practiceExamples, summaryCsv, trainingSummary } from './reports.service';
 
 type Query = Record<string, string | undefined>;
-
-const DELIVERY_LABELS: Record<string, string> = { face_to_face: 'Face to face', virtual: 'Virtual', e_learning: 'E-learning' };
 
 /** The training programme's report for a period: what was delivered, to whom, and what people said of it. Figures only: no one is named. */
 export async function trainingReportsRoutes(app: FastifyInstance, { db, now }: AppDeps) {
@@ -36,7 +35,7 @@ export async function trainingReportsRoutes(app: FastifyInstance, { db, now }: A
       agencyTypesChart: agencyTypesChartSvg(s.byAgencyType),
       confidenceChart: confidenceChartSvg(s.byTheme),
       months: s.months.map((m) => ({ ...m, name: monthName(m.month) })),
-      courses: s.byCourse.map((c) => ({ ...c, deliveryLabel: DELIVERY_LABELS[c.delivery] ?? c.delivery })),
+      courses: s.byCourse.map((c) => ({ ...c, deliveryLabel: DELIVERY[c.delivery as keyof typeof DELIVERY] ?? c.delivery })),
     });
   });
 
