@@ -120,6 +120,8 @@ describe.skipIf(!hasChromium)('learning and assurance: a rapid review to an acti
     const lead = police.page;
     await signIn(lead, 'safeguarding.lead@nep.police.uk');
     await lead.goto('/assurance');
+    await lead.getByText('Waiting for Northmere and Eastholm Police').waitFor();
+    await expectAccessible(lead, 'assurance hub of an agency’s lead (flow)');
     await lead.getByRole('link', { name: 'Action tracker' }).click();
     await lead.getByRole('link', { name: 'My agency’s actions' }).click();
     await expectAccessible(lead, 'the police’s actions (flow)');

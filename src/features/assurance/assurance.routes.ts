@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../platform/deps';
 import { londonParts } from '../../domain/london';
 import { actionCounts } from '../actions/actions.service';
+import { auditCounts } from '../audits/programme.service';
 import { challengeCounts } from '../governance/challenges.service';
 import { clockContext } from '../partnerships/partnerships.service';
 import { openReviewCounts, returnsAwaitingAgency } from '../reviews/reviews.service';
@@ -19,16 +20,17 @@ export async function assuranceRoutes(app: FastifyInstance, { db, now }: AppDeps
     const at = now();
     const today = londonParts(at).date;
     const clocks = { ...(await clockContext(db, partnershipId, at)), today };
-    const [actions, agencyActions, reviews, returnsDue, section11, challenges] = await Promise.all([
+    const [actions, agencyActions, reviews, returnsDue, section11, challenges, audits] = await Promise.all([
       actionCounts(db, partnershipId, today),
       actionCounts(db, partnershipId, today, agencyId),
       openReviewCounts(db, partnershipId, clocks),
       returnsAwaitingAgency(db, partnershipId, agencyId, clocks),
       section11Counts(db, partnershipId, agencyId, at),
       challengeCounts(db, partnershipId, today),
+      auditCounts(db, partnershipId, today, agencyId),
     ]);
     return reply.view('assurance/views/hub.njk', {
-      title: 'Learning and assurance', actions, agencyActions, agencyName, agencyId, reviews, returnsDue, section11, challenges,
+      title: 'Learning and assurance', actions, agencyActions, agencyName, agencyId, reviews, returnsDue, section11, challenges, audits,
     });
   });
 }
