@@ -985,6 +985,20 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     }
     expect(await manager.getByRole('table', { name: 'Evaluation and impact by theme' }).textContent()).toContain('Adolescents at risk outside the home');
     await expectAccessible(manager, 'training reports with charts');
+    await manager.goto('/training/settings');
+    await heading(manager, 'Training rules');
+    await manager.getByLabel('Charge for not attending').fill('twenty');
+    await manager.getByRole('button', { name: 'Save the training rules' }).click();
+    await expectErrorSummary(manager, ['Enter the charge in pounds and pence, like 25 or 25.50, or leave it blank for no charge']);
+    await followErrorLink(manager, 'Enter the charge in pounds and pence', 'charge');
+    await expectAccessible(manager, 'training rules with errors');
+    await manager.getByLabel('Charge for not attending').fill('25.00');
+    await manager.getByRole('button', { name: 'Save the training rules' }).click();
+    await manager.locator('.govuk-notification-banner', { hasText: 'The training rules are saved.' }).waitFor();
+    await manager.goto(`/training/charges?period=fy&to=${new Date().toISOString().slice(0, 10)}`);
+    await heading(manager, 'Charges for not attending');
+    expect(await manager.getByRole('table', { name: 'Northmere and Eastholm Police' }).textContent()).toContain('DI Claire Hughes');
+    await expectAccessible(manager, 'training charges by agency');
     await manager.goto('/training/planner');
     await heading(manager, 'Training programme planner');
     await manager.getByLabel('Course', { exact: true }).selectOption({ label: 'Neglect in adolescence (browser test)' });
