@@ -1,37 +1,15 @@
 import type { Command } from 'commander';
-import { isIsoDate } from '../domain/calendar';
-import { remindAuditSections } from '../features/audits/reminders.service';
 import { auditSummary } from '../features/audits/results.service';
-import { loadConfig } from '../platform/config';
-import { createMailer } from '../platform/email';
-import { type CliContext, UsageError, addFormat, auditCli, outputOf } from './context';
+import { type CliContext, dateArg, UsageError, addFormat, auditCli, outputOf } from './context';
 import { partnershipOrReject } from './partnership';
-
-function dateArg(name: string, value: string): string {
-  if (!isIsoDate(value)) throw new UsageError(`${name} must be a real date in the form YYYY-MM-DD, not "${value}"`);
-  return value;
-}
+import { addSweepCommand } from './sweep';
+import { SWEEPS } from '../sweeps';
 
 /** `beacon audits`: the multi-agency audit programme's reminders, run by hand or from cron, and a period's results for the annual report. */
 export function auditsCommands(program: Command, ctx: CliContext) {
   const group = program.command('audits').description('the multi-agency audit programme');
 
-  addFormat(group.command('remind').description('remind each agency with audit sections still draft: once within 3 working days of the due date, once when overdue'))
-    .action(async (opts: { format?: string }) => {
-      const out = outputOf(opts);
-      const config = loadConfig();
-      const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
-      await ctx.withDb(async (h) => {
-        const reminded = await remindAuditSections(h.db, mailer, new Date(), { publicUrl: config.publicUrl });
-        for (const r of reminded) {
-          await auditCli(h, 'audit_round.remind', { partnershipId: r.partnershipId, recordType: 'audit_round', recordId: r.roundId, detail: { agency: r.agencyId, kind: r.kind, emails: r.emailed.length } });
-        }
-        ctx.print(out, { reminded: reminded.map((r) => ({ round: r.roundId, agency: r.agency, kind: r.kind, cases: r.cases, emailed: r.emailed.length })) },
-          () => (reminded.length === 0 ? 'No audit sections to remind'
-            : [`Reminded ${reminded.length} ${reminded.length === 1 ? 'agency' : 'agencies'}:`,
-              ...reminded.map((r) => `  ${r.agency}, ${r.kind === 'overdue' ? 'overdue' : 'due soon'}, ${r.cases.length} ${r.cases.length === 1 ? 'case' : 'cases'}: ${r.emailed.length} ${r.emailed.length === 1 ? 'email' : 'emails'}`)].join('\n')));
-      });
-    });
+  addSweepCommand(group, ctx, 'remind', 'remind each agency with audit sections still draft: once within 3 working days of the due date, once when overdue', SWEEPS.auditReminders);
 
   addFormat(group.command('summary').description('rounds completed, cases audited and their moderated grades by theme, for a period')
     .requiredOption('--la <code>', 'the partnership’s 3-digit DfE LA code')

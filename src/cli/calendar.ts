@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { CALENDAR_RANGE, CalendarRangeError, addWorkingDays, isIsoDate, workingDaysBetween } from '../domain/calendar';
-import { type CliContext, Rejected, UsageError, addFormat, outputOf } from './context';
+import { CALENDAR_RANGE, CalendarRangeError, addWorkingDays, workingDaysBetween } from '../domain/calendar';
+import { type CliContext, dateArg, Rejected, UsageError, addFormat, outputOf } from './context';
 
 const EXIT_CODES = `
 Working days exclude Saturdays, Sundays and England and Wales bank holidays.
@@ -8,8 +8,8 @@ Exit codes: 0 done; 1 a date outside ${CALENDAR_RANGE.from} to ${CALENDAR_RANGE.
 holidays Beacon knows), or a result beyond them; 2 a malformed date or number.`;
 
 /** A well-formed date inside the bank holiday table, or the reason why not, naming the argument. */
-function dateArg(name: string, value: string): string {
-  if (!isIsoDate(value)) throw new UsageError(`${name} must be a real date in the form YYYY-MM-DD, not "${value}"`);
+function calendarDateArg(name: string, value: string): string {
+  dateArg(name, value);
   if (value < CALENDAR_RANGE.from || value > CALENDAR_RANGE.to) {
     throw new Rejected(`${name} ${value} is outside the years whose bank holidays Beacon knows (${CALENDAR_RANGE.from} to ${CALENDAR_RANGE.to})`);
   }
@@ -35,7 +35,7 @@ export function calendarCommands(program: Command, ctx: CliContext) {
     .addHelpText('after', EXIT_CODES))
     .action((date: string, n: string, opts: { format?: string }) => {
       const out = outputOf(opts);
-      const start = dateArg('<date>', date);
+      const start = calendarDateArg('<date>', date);
       if (!/^\d+$/.test(n) || !Number.isSafeInteger(Number(n))) throw new UsageError(`<n> must be a whole number of working days, 0 or more, not "${n}"`);
       const workingDays = Number(n);
       const result = rejectingRange(() => addWorkingDays(start, workingDays));
@@ -47,8 +47,8 @@ export function calendarCommands(program: Command, ctx: CliContext) {
     .addHelpText('after', EXIT_CODES))
     .action((from: string, to: string, opts: { format?: string }) => {
       const out = outputOf(opts);
-      const a = dateArg('<from>', from);
-      const b = dateArg('<to>', to);
+      const a = calendarDateArg('<from>', from);
+      const b = calendarDateArg('<to>', to);
       const workingDays = rejectingRange(() => workingDaysBetween(a, b));
       ctx.print(out, { from: a, to: b, workingDays }, () => String(workingDays));
     });

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { createDb, DatabaseInUse, type DbHandle } from '../db/create-db';
 import { migrateToLatest } from '../db/migrate';
+import { isIsoDate } from '../domain/calendar';
 import { recordAudit } from '../platform/audit';
 import { ConfigError, loadConfig } from '../platform/config';
 import { ValidationFailed } from '../platform/errors';
@@ -11,6 +12,12 @@ export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
 
 export class UsageError extends Error {}
 export class Rejected extends Error {}
+
+/** A date argument or option (named as the help names it), which must be a real YYYY-MM-DD date. */
+export function dateArg(name: string, value: string): string {
+  if (!isIsoDate(value)) throw new UsageError(`${name} must be a real date in the form YYYY-MM-DD, not "${value}"`);
+  return value;
+}
 
 export type Output = { json: boolean };
 

@@ -14,7 +14,7 @@ import { export903 } from '../features/returns/ssda903.export';
 import { type CliContext, UsageError, auditCli, cliActor } from './context';
 import { collectionYearOption } from './import';
 import { partnershipOrReject } from './partnership';
-import { partnershipOrUsage } from './actions';
+import { partnershipOrUsage } from './partnership';
 
 /**
  * Statutory returns made from the journey's records. Each file is written beside its destination and

@@ -1,37 +1,15 @@
 import type { Command } from 'commander';
-import { isIsoDate } from '../domain/calendar';
-import { remindOverdueChallenges } from '../features/governance/challenges.service';
 import { governanceSummary } from '../features/governance/governance.service';
-import { loadConfig } from '../platform/config';
-import { createMailer } from '../platform/email';
-import { type CliContext, UsageError, addFormat, auditCli, outputOf } from './context';
+import { type CliContext, dateArg, UsageError, addFormat, auditCli, outputOf } from './context';
 import { partnershipOrReject } from './partnership';
-
-function dateArg(name: string, value: string): string {
-  if (!isIsoDate(value)) throw new UsageError(`${name} must be a real date in the form YYYY-MM-DD, not "${value}"`);
-  return value;
-}
+import { addSweepCommand } from './sweep';
+import { SWEEPS } from '../sweeps';
 
 /** `beacon governance`: the challenge log's reminders, run by hand or from cron, and the year's figures for the annual report. */
 export function governanceCommands(program: Command, ctx: CliContext) {
   const group = program.command('governance').description('the partnership’s groups, meetings and challenge log');
 
-  addFormat(group.command('remind').description('remind each challenge whose response is overdue, once: email the challenged agency’s safeguarding leads'))
-    .action(async (opts: { format?: string }) => {
-      const out = outputOf(opts);
-      const config = loadConfig();
-      const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
-      await ctx.withDb(async (h) => {
-        const reminded = await remindOverdueChallenges(h.db, mailer, new Date(), { publicUrl: config.publicUrl });
-        for (const r of reminded) {
-          await auditCli(h, 'challenge.remind', { partnershipId: r.partnershipId, recordType: 'challenge', recordId: r.challengeId, detail: { emails: r.emailed.length } });
-        }
-        ctx.print(out, { reminded: reminded.map((r) => ({ challenge: r.challengeId, reference: r.reference, agency: r.toAgency, response_due: r.responseDue, emailed: r.emailed.length })) },
-          () => (reminded.length === 0 ? 'No overdue challenge responses to remind'
-            : [`Reminded ${reminded.length} overdue ${reminded.length === 1 ? 'response' : 'responses'}:`,
-              ...reminded.map((r) => `  ${r.reference} to ${r.toAgency}, due ${r.responseDue}: ${r.emailed.length} ${r.emailed.length === 1 ? 'email' : 'emails'}`)].join('\n')));
-      });
-    });
+  addSweepCommand(group, ctx, 'remind', 'remind each challenge whose response is overdue, once: email the challenged agency’s safeguarding leads', SWEEPS.challengeReminders);
 
   addFormat(group.command('summary').description('meetings held per group, the statutory partners’ attendance and the challenges, for a period')
     .requiredOption('--la <code>', 'the partnership’s 3-digit DfE LA code')

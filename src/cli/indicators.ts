@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { CALENDAR_RANGE, isIsoDate } from '../domain/calendar';
+import { CALENDAR_RANGE } from '../domain/calendar';
 import { INDICATOR_CODES } from '../features/indicators/indicator-codes';
 import { computeIndicators } from '../features/indicators/indicators.service';
 import { suppressIndicators, type PublishedIndicators } from '../features/indicators/suppression';
-import { type CliContext, Rejected, UsageError, addFormat, auditCli, outputOf } from './context';
+import { type CliContext, dateArg, Rejected, UsageError, addFormat, auditCli, outputOf } from './context';
 import { partnershipOrReject } from './partnership';
 
 const HELP = `
@@ -11,11 +11,6 @@ Every indicator of indicators.md for the period [--from, --to], both inclusive; 
 of the "open on" measures. --publish shows counts from 1 to 5 as "c", and whatever would give them away.
 Exit codes: 0 done; 1 no partnership with that LA code, or a period beyond the years whose bank holidays
 Beacon knows; 2 a malformed date, or --from after --to.`;
-
-function dateArg(name: string, value: string): string {
-  if (!isIsoDate(value)) throw new UsageError(`${name} must be a real date in the form YYYY-MM-DD, not "${value}"`);
-  return value;
-}
 
 const shown = (v: number | string | null) => (v === null ? '-' : String(v));
 

@@ -10,6 +10,14 @@ export async function partnershipOrReject(db: Db, la: string) {
   return p;
 }
 
+/** The same, for commands where an unknown LA code is a usage error (exit 2) rather than rejected input. */
+export async function partnershipOrUsage(db: Db, la: string) {
+  if (!/^\d{3}$/.test(la)) throw new UsageError(`--la must be a 3-digit DfE local authority code, not "${la}"`);
+  const p = await findPartnershipByLaCode(db, la);
+  if (!p) throw new UsageError(`--la: no partnership has LA code ${la} (see: beacon partnership list)`);
+  return p;
+}
+
 export function partnershipCommands(program: Command, ctx: CliContext) {
   const group = program.command('partnership').description('partnerships, by DfE local authority code');
 

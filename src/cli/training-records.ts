@@ -3,11 +3,10 @@ import { isIsoDate } from '../domain/calendar';
 import { findPartnershipByLaCode } from '../features/partnerships/partnerships.service';
 import { longDate } from '../features/dashboard/periods';
 import { poundsText } from '../features/training-attendance/attendance.service';
-import { sendTrainingSurveys } from '../features/training-evaluation/evaluation.service';
 import { summaryCsv, summaryJson, trainingSummary, type TrainingSummary } from '../features/training-reports/reports.service';
-import { loadConfig } from '../platform/config';
-import { createMailer } from '../platform/email';
-import { type CliContext, UsageError, addFormat, auditCli, outputOf } from './context';
+import { SWEEPS } from '../sweeps';
+import { type CliContext, UsageError, auditCli } from './context';
+import { addSweepCommand } from './sweep';
 
 /**
  * `beacon training report` and `beacon training surveys`: the training programme's figures for a period,
@@ -77,20 +76,5 @@ export function trainingReportCommand(group: Command, ctx: CliContext) {
 }
 
 export function trainingSurveysCommand(group: Command, ctx: CliContext) {
-  addFormat(group.command('surveys').description('remind attendees a week on to send their evaluation, and invite them to the impact survey when its weeks have passed; each once'))
-    .action(async (opts: { format?: string }) => {
-      const out = outputOf(opts);
-      const config = loadConfig();
-      const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
-      await ctx.withDb(async (h) => {
-        const sent = await sendTrainingSurveys(h.db, mailer, new Date(), { publicUrl: config.publicUrl });
-        for (const s of sent) {
-          await auditCli(h, `booking.${s.kind}`, { partnershipId: s.partnershipId, recordType: 'booking', recordId: s.bookingId, detail: { emailed: s.emailed } });
-        }
-        const reminders = sent.filter((s) => s.kind === 'evaluation_reminder').length;
-        const invitations = sent.length - reminders;
-        ctx.print(out, { evaluation_reminders: reminders, impact_invitations: invitations, emails: sent.map((s) => ({ kind: s.kind, booking: s.bookingId, emailed: s.emailed })) },
-          () => `${reminders} evaluation ${reminders === 1 ? 'reminder' : 'reminders'} and ${invitations} impact survey ${invitations === 1 ? 'invitation' : 'invitations'} sent`);
-      });
-    });
+  addSweepCommand(group, ctx, 'surveys', 'remind attendees a week on to send their evaluation, and invite them to the impact survey when its weeks have passed; each once', SWEEPS.trainingSurveys);
 }
