@@ -6,6 +6,15 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 export const chartDocument = () => parseHTML('<!doctype html><html><body></body></html>').document as unknown as Document;
 
 /**
+ * What every chart of Beacon shares: drawn into a server document, styled by `.beacon-chart`, the page's
+ * column wide, with room for the axes' labels; named by `accessibleChart` rather than by Plot's aria-label
+ * (linkedom leaves & and < unescaped in attribute values).
+ */
+export function chartFrame(document: Document, size: { height?: number; marginLeft?: number; marginBottom?: number; marginRight?: number } = {}) {
+  return { document, className: 'beacon-chart', width: 640, height: 300, marginLeft: 56, marginBottom: 40, ariaLabel: null, ...size };
+}
+
+/**
  * A Plot chart made fit for a page: the Content-Security-Policy refuses inline styles, so Plot's
  * `<style>` and style attributes go (`.beacon-chart` in beacon.scss does their work); Plot's named
  * groups lose their names (a `<g>` without a role may not carry one, and inside an image nothing is read

@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { accessibleChart, chartDocument } from '../../platform/chart-svg';
+import { accessibleChart, chartDocument, chartFrame } from '../../platform/chart-svg';
 import { monthText } from './forms';
 import type { RoundGrades } from './results.service';
 import type { GradeOption } from './tool';
@@ -34,13 +34,7 @@ export function roundGradesChartSvg(theme: string, options: GradeOption[], round
     share: r.total ? ((r.counts[o.value] ?? 0) / r.total) * 100 : 0,
   }))).filter((d) => d.n > 0);
   const svg = Plot.plot({
-    document,
-    className: 'beacon-chart',
-    width: 640,
-    height: 300,
-    marginLeft: 56,
-    marginBottom: 40,
-    ariaLabel: null,
+    ...chartFrame(document),
     x: { type: 'band', label: null, domain: rounds.map(roundLabel), padding: 0.25 },
     y: { label: 'Cases (%)', domain: [0, 100], grid: true },
     color: { type: 'ordinal', domain: order, range: GRADE_COLOURS },

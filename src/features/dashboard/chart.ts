@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { accessibleChart, chartDocument } from '../../platform/chart-svg';
+import { accessibleChart, chartDocument, chartFrame } from '../../platform/chart-svg';
 import type { IndicatorKind } from '../indicators/indicator-codes';
 
 export type TrendPoint = { month: string /* YYYY-MM */; value: number | null };
@@ -43,14 +43,7 @@ export function trendChartSvg(points: TrendPoint[], options: ChartOptions): stri
   const data = points.map((p) => ({ date: monthDate(p.month), month: p.month, value: p.value }));
   const known = data.filter((d) => d.value !== null);
   const svg = Plot.plot({
-    document,
-    className: 'beacon-chart',
-    width: 640,
-    height: 320,
-    marginLeft: 56,
-    marginBottom: 40,
-    // linkedom leaves & and < unescaped in attribute values: the name and summary go in elements instead.
-    ariaLabel: null,
+    ...chartFrame(document, { height: 320 }),
     x: {
       type: 'utc',
       label: null,

@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { accessibleChart, chartDocument } from '../../platform/chart-svg';
+import { accessibleChart, chartDocument, chartFrame } from '../../platform/chart-svg';
 import type { MonthGrades } from './quality.service';
 
 const BRAND = '#1d70b8';
@@ -30,13 +30,7 @@ export function gradesChartSvg(months: MonthGrades[], id = 'grades-chart'): stri
   const document = chartDocument();
   const data = months.map((m) => ({ label: `${shortMonth.format(monthDate(m.month))} ${m.month.slice(2, 4)}`, ...m }));
   const svg = Plot.plot({
-    document,
-    className: 'beacon-chart',
-    width: 640,
-    height: 300,
-    marginLeft: 56,
-    marginBottom: 40,
-    ariaLabel: null,
+    ...chartFrame(document),
     x: { type: 'band', label: null, domain: data.map((d) => d.label), padding: 0.2 },
     y: { label: 'Good or better (%)', domain: [0, 100], grid: true },
     marks: [

@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { accessibleChart, chartDocument } from '../../platform/chart-svg';
+import { accessibleChart, chartDocument, chartFrame } from '../../platform/chart-svg';
 import type { AgencyAttendance } from './meetings.service';
 
 const BRAND = '#1d70b8';
@@ -15,13 +15,7 @@ export function describeAttendance(rows: AgencyAttendance[], period: string): st
 export function attendanceChartSvg(rows: AgencyAttendance[], period: string, id = 'attendance-chart'): string {
   const document = chartDocument();
   const svg = Plot.plot({
-    document,
-    className: 'beacon-chart',
-    width: 640,
-    height: 60 + 36 * Math.max(rows.length, 1),
-    marginLeft: 240,
-    marginRight: 24,
-    ariaLabel: null,
+    ...chartFrame(document, { height: 60 + 36 * Math.max(rows.length, 1), marginLeft: 240, marginRight: 24 }),
     x: { label: 'Meetings attended (%)', domain: [0, 100], grid: true },
     y: { label: null, domain: rows.map((r) => r.agency), padding: 0.25 },
     marks: [

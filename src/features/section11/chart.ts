@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { accessibleChart, chartDocument } from '../../platform/chart-svg';
+import { accessibleChart, chartDocument, chartFrame } from '../../platform/chart-svg';
 import type { Comparison, CycleDistribution } from './comparison.service';
 import { BANDS, BAND_LABELS, RATINGS, RATING_FILLS, ratingText, type Band } from './ratings';
 
@@ -32,13 +32,7 @@ export function comparisonChartSvg(c: Comparison, id = 'comparison-chart'): stri
   const data = c.standards.flatMap((s) => order.map((r) => ({ standard: `Standard ${s.number}`, rating: ratingText(r), count: s.counts[r] ?? 0, title: s.title })))
     .filter((d) => d.count > 0);
   const svg = Plot.plot({
-    document,
-    className: 'beacon-chart',
-    width: 640,
-    height: 60 + c.standards.length * 32,
-    marginLeft: 90,
-    marginBottom: 40,
-    ariaLabel: null,
+    ...chartFrame(document, { height: 60 + c.standards.length * 32, marginLeft: 90 }),
     y: { type: 'band', label: null, domain: c.standards.map((s) => `Standard ${s.number}`), padding: 0.25 },
     x: { label: 'Agencies', domain: [0, Math.max(1, c.submitted)], grid: true, tickFormat: 'd', ticks: Math.min(10, Math.max(1, c.submitted)) },
     color: { type: 'ordinal', domain: order.map(ratingText), range: order.map((r) => RATING_FILLS[r]) },
@@ -67,13 +61,7 @@ export function distributionChartSvg(cycles: CycleDistribution[], id = 'distribu
     cycle: c.name, band: BAND_LABELS[b], count: c.bands[b], share: c.total ? (c.bands[b] / c.total) * 100 : 0,
   }))).filter((d) => d.count > 0);
   const svg = Plot.plot({
-    document,
-    className: 'beacon-chart',
-    width: 640,
-    height: 60 + Math.max(1, cycles.length) * 40,
-    marginLeft: 90,
-    marginBottom: 40,
-    ariaLabel: null,
+    ...chartFrame(document, { height: 60 + Math.max(1, cycles.length) * 40, marginLeft: 90 }),
     y: { type: 'band', label: null, domain: cycles.map((c) => c.name), padding: 0.25 },
     x: { label: 'Share of ratings (%)', domain: [0, 100], grid: true },
     color: { type: 'ordinal', domain: BANDS.map((b) => BAND_LABELS[b]), range: BANDS.map((b) => BAND_FILLS[b]) },

@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { accessibleChart, chartDocument } from '../../platform/chart-svg';
+import { accessibleChart, chartDocument, chartFrame } from '../../platform/chart-svg';
 import type { AgencyTypeParticipants, MonthFigures, ThemeScores } from './aggregate';
 
 const BRAND = '#1d70b8';
@@ -27,7 +27,7 @@ export function monthsChartSvg(months: MonthFigures[], id = 'months-chart'): str
   const document = chartDocument();
   const data = months.map((m) => ({ label: `${shortMonth.format(monthDate(m.month))} ${m.month.slice(2, 4)}`, ...m }));
   const svg = Plot.plot({
-    document, className: 'beacon-chart', width: 640, height: 300, marginLeft: 56, marginBottom: 40, ariaLabel: null,
+    ...chartFrame(document),
     x: { type: 'band', label: null, domain: data.map((d) => d.label), padding: 0.2 },
     y: { label: 'Participants', grid: true, zero: true, nice: true, tickFormat: ',d', domain: data.some((d) => d.participants) ? undefined : [0, 10] },
     marks: [
@@ -52,7 +52,7 @@ export function confidenceChartSvg(themes: ThemeScores[], id = 'confidence-chart
   const document = chartDocument();
   const known = themes.filter((t) => t.meanConfidenceBefore !== null && t.meanConfidenceAfter !== null);
   const svg = Plot.plot({
-    document, className: 'beacon-chart', width: 640, height: Math.max(140, 34 * known.length + 60), marginLeft: 250, marginBottom: 40, ariaLabel: null,
+    ...chartFrame(document, { height: Math.max(140, 34 * known.length + 60), marginLeft: 250 }),
     x: { label: 'Mean confidence (1 to 5)', domain: [1, 5], grid: true, ticks: 5 },
     y: { label: null, domain: known.map((t) => t.label), padding: 0.5 },
     marks: [
@@ -75,7 +75,7 @@ export function describeAgencyTypes(types: AgencyTypeParticipants[]): string {
 export function agencyTypesChartSvg(types: AgencyTypeParticipants[], id = 'agency-types-chart'): string {
   const document = chartDocument();
   const svg = Plot.plot({
-    document, className: 'beacon-chart', width: 640, height: Math.max(120, 34 * types.length + 50), marginLeft: 200, marginBottom: 40, ariaLabel: null,
+    ...chartFrame(document, { height: Math.max(120, 34 * types.length + 50), marginLeft: 200 }),
     x: { label: 'Participants', grid: true, zero: true, nice: true, tickFormat: ',d', domain: types.length ? undefined : [0, 10] },
     y: { label: null, domain: types.map((t) => t.label), padding: 0.2 },
     marks: [
