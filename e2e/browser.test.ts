@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { sql } from 'kysely';
+import { LEARNING_THEMES, type LearningTheme } from '../src/domain/assurance';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHROMIUM_PATH, Person, checkedPages, demoUser, expectAccessible, expectFrontendJsRan, hasChromium, launchBrowser, signIn, startServer,
@@ -1128,9 +1130,12 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
   it('a practitioner finds a course in the catalogue, books a place on a session and sees it in her bookings; her line manager sees it too', async () => {
     const db = server.db.db;
     const emma = await db.selectFrom('app_user').select('id').where('email', '=', 'practitioner@riverside.sch.uk').executeTakeFirstOrThrow();
-    // The next session of professional curiosity with a place left that she has not booked.
-    const open = await db.selectFrom('course_session as s').innerJoin('course as c', 'c.id', 's.course_id').select(['s.id', 's.capacity', 'c.id as course'])
-      .where('c.title', '=', 'Professional curiosity and respectful challenge').where('s.status', '=', 'scheduled').where('s.starts_at', '>', new Date())
+    // A face-to-face session with a place left that she has not booked, found through its course's first theme.
+    const open = await db.selectFrom('course_session as s').innerJoin('course as c', 'c.id', 's.course_id')
+      .select(['s.id', 's.capacity', 'c.title', 'c.themes'])
+      .where('c.delivery', '=', 'face_to_face').where(sql<boolean>`cardinality(c.themes) > 0`).where('s.status', '=', 'scheduled')
+      // After the cancellation cut-off, so that she may still cancel.
+      .where('s.starts_at', '>', new Date(Date.now() + 4 * 86_400_000))
       .where((eb) => eb.not(eb.exists(eb.selectFrom('booking as b').select('b.id').whereRef('b.session_id', '=', 's.id').where('b.user_id', '=', emma.id))))
       .orderBy('s.starts_at').execute();
     const counts = await db.selectFrom('booking').select(['session_id', (eb) => eb.fn.countAll<number>().as('n')]).where('status', '=', 'confirmed')
@@ -1142,10 +1147,10 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     await page.getByRole('navigation').getByRole('link', { name: 'Training', exact: true }).click();
     await heading(page, 'Multi-agency training');
     await expectAccessible(page, 'training catalogue');
-    await page.locator('#theme').selectOption({ label: 'Professional curiosity and challenge' });
+    await page.locator('#theme').selectOption({ label: LEARNING_THEMES[target.themes[0] as LearningTheme] });
     await page.getByRole('button', { name: 'Show courses' }).click();
-    await page.getByRole('link', { name: 'Professional curiosity and respectful challenge', exact: true }).click();
-    await heading(page, 'Professional curiosity and respectful challenge');
+    await page.getByRole('link', { name: target.title, exact: true }).click();
+    await heading(page, target.title);
     await expectAccessible(page, 'training course');
     await page.locator(`a[href="/training/sessions/${target.id}"]`).click();
     await page.getByRole('button', { name: 'Book a place' }).waitFor();
@@ -1157,7 +1162,7 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
 
     await page.getByRole('link', { name: 'Your bookings' }).first().click();
     await heading(page, 'Your training bookings');
-    expect(await page.locator('table').first().textContent()).toContain('Professional curiosity and respectful challenge');
+    expect(await page.locator('table').first().textContent()).toContain(target.title);
     // She is in the queue for the full neglect day.
     expect(await page.locator('table').first().textContent()).toMatch(/Waiting list\s*number 3/);
     await expectAccessible(page, 'my training bookings');

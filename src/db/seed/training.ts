@@ -172,14 +172,11 @@ export async function seedTraining(db: Db, opts: { partnershipId: number; today:
   const pick = <T>(xs: readonly T[]) => xs[int(xs.length)]!;
 
   // ---- Courses
-  const courseIds = new Map<string, string>();
-  for (const c of TRAINING_COURSES) {
-    const row = await db.insertInto('course').values({
-      partnership_id: partnershipId, title: c.title, summary: c.summary, description: c.description, audience: c.audience, level: c.level,
-      delivery: c.delivery, duration_minutes: c.minutes, learning_outcomes: c.outcomes, themes: c.themes,
-    }).returning('id').executeTakeFirstOrThrow();
-    courseIds.set(c.key, row.id);
-  }
+  const courseIds = new Map(TRAINING_COURSES.map((c) => [c.key, crypto.randomUUID()]));
+  await db.insertInto('course').values(TRAINING_COURSES.map((c) => ({
+    id: courseIds.get(c.key)!, partnership_id: partnershipId, title: c.title, summary: c.summary, description: c.description, audience: c.audience, level: c.level,
+    delivery: c.delivery, duration_minutes: c.minutes, learning_outcomes: c.outcomes, themes: c.themes,
+  }))).execute();
 
   // ---- Practitioners, each agency's line managers first
   const passwordHash = await hashPassword(randomBytes(24).toString('base64url'));
@@ -216,6 +213,7 @@ export async function seedTraining(db: Db, opts: { partnershipId: number; today:
   // Line managers within each agency; the school's staff report to its DSL and heads of year.
   const dsl = await db.selectFrom('app_user').select('id').where('email', '=', 'dsl@riverside.sch.uk').executeTakeFirst();
   const emma = await db.selectFrom('app_user').select('id').where('email', '=', 'practitioner@riverside.sch.uk').executeTakeFirst();
+  const staffOf = new Map<number, number[]>();
   for (const key of Object.keys(AGENCY_STAFF)) {
     const mine = people.filter((p) => p.key === key);
     const managers = mine.filter((p) => p.manager).map((p) => ids.get(p.email)!);
@@ -224,9 +222,11 @@ export async function seedTraining(db: Db, opts: { partnershipId: number; today:
       const id = ids.get(p.email)!;
       const others = managers.filter((m) => m !== id);
       const lead = p.manager && key === 'school' && dsl ? dsl.id : others.length ? pick(others) : null;
-      if (lead !== null) await db.updateTable('app_user').set({ line_manager_id: lead }).where('id', '=', id).execute();
+      if (lead !== null) staffOf.set(lead, [...(staffOf.get(lead) ?? []), id]);
     }
   }
+  // One statement a line manager rather than one a person.
+  for (const [lead, staff] of staffOf) await db.updateTable('app_user').set({ line_manager_id: lead }).where('id', 'in', staff).execute();
   if (dsl && emma) await db.updateTable('app_user').set({ line_manager_id: dsl.id, job_title: 'Teacher' }).where('id', '=', emma.id).execute();
   if (dsl) await db.updateTable('app_user').set({ job_title: 'Designated safeguarding lead' }).where('id', '=', dsl.id).execute();
   // Two registrations still waiting for their addresses to be confirmed.
@@ -280,24 +280,25 @@ export async function seedTraining(db: Db, opts: { partnershipId: number; today:
         startsAt = londonInstant(date, start);
         endsAt = new Date(startsAt.getTime() + course.minutes * 60_000);
       }
-      const future = startsAt > now;
       const capacity = course.delivery === 'e_learning' ? 50 : course.delivery === 'virtual' ? 30 : pick([14, 16, 16, 16, 18]);
-      const row = await db.insertInto('course_session').values({
-        partnership_id: partnershipId, course_id: courseIds.get(course.key)!, starts_at: startsAt, ends_at: endsAt, capacity, trainers: course.trainers,
-        venue: course.delivery === 'face_to_face' ? pick(VENUES) : null,
-        joining_link: course.delivery === 'virtual' ? `https://meet.northmere.gov.uk/training/${randomBytes(5).toString('hex')}` : null,
-        trainer_user_id: course.delivery === 'e_learning' ? null : trainer?.id ?? null,
-        status: future && startsAt > openUntil ? 'planned' : 'scheduled',
-      }).returning(['id', 'status']).executeTakeFirstOrThrow();
-      sessions.push({ id: row.id, course, startsAt, endsAt, capacity, status: row.status });
+      sessions.push({ id: crypto.randomUUID(), course, startsAt, endsAt, capacity, status: startsAt > openUntil ? 'planned' : 'scheduled' });
     }
+  }
+  for (const batch of chunks(sessions, 200)) {
+    await db.insertInto('course_session').values(batch.map((s) => ({
+      id: s.id, partnership_id: partnershipId, course_id: courseIds.get(s.course.key)!, starts_at: s.startsAt, ends_at: s.endsAt, capacity: s.capacity,
+      trainers: s.course.trainers, venue: s.course.delivery === 'face_to_face' ? pick(VENUES) : null,
+      joining_link: s.course.delivery === 'virtual' ? `https://meet.northmere.gov.uk/training/${randomBytes(5).toString('hex')}` : null,
+      trainer_user_id: s.course.delivery === 'e_learning' ? null : trainer?.id ?? null, status: s.status,
+    }))).execute();
   }
 
   // ---- Bookings: delivered sessions nearly full; the coming months filling up, the soonest most
   const pool = people.map((p) => ({ id: ids.get(p.email)!, school: p.key === 'school' }));
   const bookings: { partnership_id: number; session_id: string; user_id: number; status: 'confirmed' | 'waiting' | 'cancelled'; booked_at: Date; confirmed_at: Date | null;
     cancelled_at: Date | null; cancelled_reason: string | null; reminder_sent_at: Date | null }[] = [];
-  const fullOne = sessions.find((s) => s.course.key === 'neglect' && s.status === 'scheduled' && s.startsAt > new Date(now.getTime() + 10 * DAY));
+  const later = (s: SessionRow) => s.status === 'scheduled' && s.startsAt > new Date(now.getTime() + 10 * DAY);
+  const fullOne = sessions.find((s) => s.course.key === 'neglect' && later(s)) ?? sessions.find((s) => s.course.delivery === 'face_to_face' && later(s));
   for (const s of sessions) {
     if (s.status === 'planned') continue;
     const daysAway = (s.startsAt.getTime() - now.getTime()) / DAY;
@@ -321,7 +322,7 @@ export async function seedTraining(db: Db, opts: { partnershipId: number; today:
       });
     });
   }
-  // Emma Collins: two courses done, a place on the next domestic abuse day, and third in the queue for the full neglect day.
+  // Emma Collins: two courses done, a place on the next domestic abuse day (or another), and third in the queue for the full neglect day.
   if (emma) {
     const add = (s: SessionRow | undefined, status: 'confirmed' | 'waiting', bookedAt: Date) => {
       if (!s || bookings.some((b) => b.session_id === s.id && b.user_id === emma.id)) return;
@@ -331,7 +332,8 @@ export async function seedTraining(db: Db, opts: { partnershipId: number; today:
     const past = (key: string) => [...sessions].reverse().find((s) => s.course.key === key && s.startsAt < new Date(now.getTime() - 30 * DAY));
     add(past('safer_sleep'), 'confirmed', new Date(now.getTime() - 200 * DAY));
     add(past('curiosity'), 'confirmed', new Date(now.getTime() - 120 * DAY));
-    add(sessions.find((s) => s.course.key === 'domestic_abuse' && s.status === 'scheduled' && s.startsAt > now), 'confirmed', new Date(now.getTime() - 6 * DAY));
+    const next = (key?: string) => sessions.find((s) => (key ? s.course.key === key : s.course.delivery === 'face_to_face') && s !== fullOne && s.status === 'scheduled' && s.startsAt > now);
+    add(next('domestic_abuse') ?? next('exploitation') ?? next(), 'confirmed', new Date(now.getTime() - 6 * DAY));
     if (fullOne) {
       const queue = bookings.filter((b) => b.session_id === fullOne.id && b.status === 'waiting').sort((a, b) => a.booked_at.getTime() - b.booked_at.getTime());
       const third = new Date((queue[1] ?? queue[0])?.booked_at.getTime() ?? now.getTime() - DAY);

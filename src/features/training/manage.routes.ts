@@ -95,6 +95,7 @@ export async function manageTrainingRoutes(app: FastifyInstance, deps: AppDeps) 
     const v = values ?? courseValues(course);
     return reply.code(errors ? 400 : 200).view('training/views/course-form.njk', {
       title: course.title, course, action: `/training/manage/courses/${course.id}`, values: v, editing: true, ...courseItems(v),
+      canBook: req.scopes.has('training.book'),
       duration: durationText(course.durationMinutes), themeTexts: course.themes.map(themeLabel),
       sessions: sessions.map((s) => sessionRow(s, at)),
       errors: errors ? formErrors(ordered(errors, COURSE_FIELDS), DATE_IDS) : undefined,
@@ -166,6 +167,7 @@ export async function manageTrainingRoutes(app: FastifyInstance, deps: AppDeps) 
     const fe = extra.errors ? formErrors(ordered(extra.errors, SESSION_FIELDS), { ...DATE_IDS, conflict: 'conflict', booking: 'bookings' }) : undefined;
     return reply.code(extra.status ?? (extra.errors ? 400 : 200)).view('training/views/manage-session.njk', {
       title: `${course.title}: ${sessionWhen(session)}`, session, course, ...sessionRow(session, at), values, form: extra.form,
+      canBook: req.scopes.has('training.book'),
       cancelValues: extra.form === 'cancel' && extra.values ? extra.values : {},
       trainerItems: await trainerItems(req, values), statusItems: statusItems(values),
       action: `/training/manage/sessions/${session.id}`, editing: true, errors: fe,
