@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { migrateToLatest } from '../src/db/migrate';
 import { addAgency } from '../src/features/agencies/agencies.service';
 import { addPartnership } from '../src/features/partnerships/partnerships.service';
@@ -119,18 +120,36 @@ export async function trainingBookingBench(opts: { dialect: 'pglite' | 'postgres
     await server.stop();
   }
 
-  const after = await openDb(opts.db);
+  const counts = await bookingCounts(opts.db, sessionId);
+  const n = (status: string) => Number(counts.find((r) => r.status === status)?.n ?? 0);
+  const confirmed = n('confirmed');
+  const waiting = n('waiting');
+  const ok = confirmed === TRAINING_PLACES && waiting === TRAINING_PEOPLE - TRAINING_PLACES && result.failures === 0;
+  const out = { ...result, confirmed, waiting, problem: ok ? null
+    : `expected ${TRAINING_PLACES} confirmed and ${TRAINING_PEOPLE - TRAINING_PLACES} waiting with every request answered, got ${confirmed} confirmed, ${waiting} waiting, ${result.failures} failed` };
+  opts.log(`  ${opts.dialect}: ${confirmed} confirmed, ${waiting} waiting, ${out.failures} failed; p50 ${out.latencyMs.p50} ms, p95 ${out.latencyMs.p95} ms, p99 ${out.latencyMs.p99} ms`);
+  return out;
+}
+
+/**
+ * The session's bookings by status, read after the server has stopped. On PostgreSQL one client rather than
+ * a pool: its end waits for the server to let the connection go, so the database can be dropped at once.
+ */
+async function bookingCounts(db: DbEnv, sessionId: string): Promise<{ status: string; n: number }[]> {
+  const query = 'select status, count(*)::int as n from booking where session_id = $1 group by status';
+  if ('DATABASE_URL' in db) {
+    const client = new pg.Client({ connectionString: db.DATABASE_URL });
+    await client.connect();
+    try {
+      return (await client.query<{ status: string; n: number }>(query, [sessionId])).rows;
+    } finally {
+      await client.end();
+    }
+  }
+  const handle = await openDb(db);
   try {
-    const counts = await sql<{ status: string; n: number }>`select status, count(*)::int as n from booking where session_id = ${sessionId} group by status`.execute(after.db);
-    const n = (status: string) => Number(counts.rows.find((r) => r.status === status)?.n ?? 0);
-    const confirmed = n('confirmed');
-    const waiting = n('waiting');
-    const ok = confirmed === TRAINING_PLACES && waiting === TRAINING_PEOPLE - TRAINING_PLACES && result.failures === 0;
-    const out = { ...result, confirmed, waiting, problem: ok ? null
-      : `expected ${TRAINING_PLACES} confirmed and ${TRAINING_PEOPLE - TRAINING_PLACES} waiting with every request answered, got ${confirmed} confirmed, ${waiting} waiting, ${result.failures} failed` };
-    opts.log(`  ${opts.dialect}: ${confirmed} confirmed, ${waiting} waiting, ${out.failures} failed; p50 ${out.latencyMs.p50} ms, p95 ${out.latencyMs.p95} ms, p99 ${out.latencyMs.p99} ms`);
-    return out;
+    return (await sql<{ status: string; n: number }>`select status, count(*)::int as n from booking where session_id = ${sessionId} group by status`.execute(handle.db)).rows;
   } finally {
-    await after.close();
+    await handle.close();
   }
 }
