@@ -21,7 +21,9 @@ export type Server = { app: BeaconApp; db: TestDb; baseUrl: string; close(): Pro
 export async function startServer(): Promise<Server> {
   const db = await createTestDb('pglite');
   await seedDemo(db.db, { children: 60 });
-  const app = await buildApp({ db: db.db, config: loadConfig({ NODE_ENV: 'test' }) });
+  // Behind a (pretend) proxy: each person's browser gives its own address, as people at their own desks do,
+  // so the per-address sign-in limit counts each person, not the whole suite.
+  const app = await buildApp({ db: db.db, config: loadConfig({ NODE_ENV: 'test', TRUST_PROXY: 'true' }) });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, db, baseUrl: address, close: async () => { await app.close(); await db.close(); } };
 }
@@ -52,8 +54,12 @@ export class Person {
     page.on('pageerror', (err) => this.pageErrors.push(`${page.url()}: ${err.message}`));
   }
 
+  private static opened = 0;
+
   static async open(browser: Browser, baseUrl: string): Promise<Person> {
-    const context = await browser.newContext({ baseURL: baseUrl });
+    // An address of the documentation range (TEST-NET-2) for each person: see startServer.
+    const n = ++Person.opened;
+    const context = await browser.newContext({ baseURL: baseUrl, extraHTTPHeaders: { 'x-forwarded-for': `198.51.100.${n % 250 + 1}` } });
     return new Person(context, await context.newPage());
   }
 
