@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { AnnualReportDatabase } from './schema-annual-report';
 import type { AssuranceDatabase } from './schema-assurance';
 import type { AuditsDatabase } from './schema-audits';
 import type { GovernanceDatabase } from './schema-governance';
@@ -649,7 +650,7 @@ export interface AdopterTable extends JourneyRow {
  * Every table. Features with many tables keep their row types in a file of their own
  * (`schema-<feature>.ts`) and join them here.
  */
-export interface Database extends AssuranceDatabase, GovernanceDatabase, AuditsDatabase, ReviewsDatabase, TrainingDatabase, Section11Database {
+export interface Database extends AnnualReportDatabase, AssuranceDatabase, GovernanceDatabase, AuditsDatabase, ReviewsDatabase, TrainingDatabase, Section11Database {
   import_run: ImportRunTable;
   validation_issue: ValidationIssueTable;
   rag_rule: RagRuleTable;

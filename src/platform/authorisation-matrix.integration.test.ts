@@ -27,8 +27,8 @@ const CHILD_WRITERS: Role[] = ['social_worker', 'team_manager'];
 const ANALYST: Role[] = ['data_analyst'];
 const PARTNER_DATA: Role[] = ['business_manager', 'data_analyst'];
 const FRONT_DOOR_AUDIT: Role[] = ['team_manager', 'auditor'];
-const DASHBOARD: Role[] = ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor', 'agency_lead'];
-const ASSURANCE_VIEW: Role[] = ['business_manager', 'team_manager', 'auditor', 'agency_lead'];
+const DASHBOARD: Role[] = ['partnership_admin', 'business_manager', 'social_worker', 'team_manager', 'data_analyst', 'auditor', 'agency_lead', 'executive'];
+const ASSURANCE_VIEW: Role[] = ['business_manager', 'team_manager', 'auditor', 'agency_lead', 'executive'];
 /** The roles holding any of these scopes, as permissions.ts grants them. */
 const holders = (...scopes: Scope[]): Role[] => ROLE_NAMES.filter((r) => scopes.some((sc) => (ROLES[r].scopes as readonly Scope[]).includes(sc)));
 const TRAINING_BOOK = holders('training.book');

@@ -15,7 +15,11 @@ export const SCOPES = [
   'dashboard.view',
   'dashboard.configure',
   'indicator.drilldown',
-  'report.publish',
+  'report.view',
+  'report.write',
+  'report.manage',
+  'report.approve',
+  'voice.record',
   'partner_data.upload',
   'assurance.view',
   'assurance.manage',
@@ -35,15 +39,17 @@ export const ROLES = {
   },
   business_manager: {
     label: 'Business manager',
-    scopes: ['home.view', 'dashboard.view', 'dashboard.configure', 'report.publish', 'partner_data.upload', 'assurance.view', 'assurance.manage', 'training.manage'],
+    scopes: ['home.view', 'dashboard.view', 'dashboard.configure', 'partner_data.upload', 'assurance.view', 'assurance.manage', 'training.manage',
+      'report.view', 'report.write', 'report.manage', 'voice.record'],
   },
   social_worker: {
     label: 'Social worker',
-    scopes: ['home.view', 'child.read', 'child.write', 'frontdoor.screen', 'dashboard.view'],
+    scopes: ['home.view', 'child.read', 'child.write', 'frontdoor.screen', 'dashboard.view', 'voice.record'],
   },
   team_manager: {
     label: 'Team manager',
-    scopes: ['home.view', 'child.read', 'child.write', 'child.allocate', 'frontdoor.screen', 'frontdoor.audit', 'dashboard.view', 'indicator.drilldown', 'assurance.view'],
+    scopes: ['home.view', 'child.read', 'child.write', 'child.allocate', 'frontdoor.screen', 'frontdoor.audit', 'dashboard.view', 'indicator.drilldown', 'assurance.view',
+      'report.view', 'report.write', 'voice.record'],
   },
   mash_officer: {
     label: 'MASH agency officer',
@@ -51,7 +57,7 @@ export const ROLES = {
   },
   data_analyst: {
     label: 'Data analyst',
-    scopes: ['home.view', 'return.import', 'return.export', 'partner_data.upload', 'dashboard.view', 'indicator.drilldown'],
+    scopes: ['home.view', 'return.import', 'return.export', 'partner_data.upload', 'dashboard.view', 'indicator.drilldown', 'report.view'],
   },
   trainer: {
     label: 'Trainer',
@@ -65,7 +71,13 @@ export const ROLES = {
     // An agency's designated safeguarding lead: answers for the agency's actions, audit sections and
     // Section 11 self-assessment, without access to children's records.
     label: 'Agency safeguarding lead',
-    scopes: ['home.view', 'assurance.view', 'assurance.contribute', 'dashboard.view', 'training.book'],
+    scopes: ['home.view', 'assurance.view', 'assurance.contribute', 'dashboard.view', 'training.book', 'report.view', 'report.write'],
+  },
+  executive: {
+    // A statutory partner's member of the Executive (director of children's services, police chief
+    // officer, chief nurse) or the Independent Chair: reads the partnership's work and approves its annual report.
+    label: 'Executive member',
+    scopes: ['home.view', 'dashboard.view', 'assurance.view', 'report.view', 'report.write', 'report.approve'],
   },
   practitioner: {
     label: 'Practitioner (training only)',
