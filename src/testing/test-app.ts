@@ -25,6 +25,16 @@ export type Fixture = {
   email(role: Role, which: 'a' | 'b'): string;
 };
 
+/**
+ * A person who can sign in at once: the test password, and MFA enrolled with the test secret (signIn
+ * answers the challenge). The name defaults to the email's local part.
+ */
+export async function addTestPerson(db: Db, partnershipId: number, p: { email: string; agencyId: number; roles: string[]; name?: string }): Promise<number> {
+  const { id } = await addUser(db, partnershipId, { email: p.email, name: p.name ?? p.email.split('@')[0]!, agencyId: p.agencyId, roles: p.roles, password: PASSWORD });
+  await db.updateTable('app_user').set({ mfa_secret: TOTP_SECRET, mfa_enrolled_at: new Date() }).where('id', '=', id).execute();
+  return id;
+}
+
 /** Two partnerships, an agency and a child in each, and a person in every role in each. MFA is enrolled for all. */
 export async function seedFixture(db: Db): Promise<Fixture> {
   const out = {} as Record<'a' | 'b', Fixture['a']>;
@@ -32,8 +42,7 @@ export async function seedFixture(db: Db): Promise<Fixture> {
     const p = await addPartnership(db, { laCode, name });
     const agency = await addAgency(db, p.id, { name: `${name} Council`, type: 'local_authority' });
     for (const role of ROLE_NAMES) {
-      const { id } = await addUser(db, p.id, { email: `${role}@${which}.test`, name: `${role} ${which}`, agencyId: agency.id, roles: [role], password: PASSWORD });
-      await db.updateTable('app_user').set({ mfa_secret: TOTP_SECRET, mfa_enrolled_at: new Date() }).where('id', '=', id).execute();
+      await addTestPerson(db, p.id, { email: `${role}@${which}.test`, name: `${role} ${which}`, agencyId: agency.id, roles: [role] });
     }
     const child = await db.insertInto('child').values({
       partnership_id: p.id, la_child_id: `${laCode}000001`, first_name: which === 'a' ? 'Ada' : 'Bea', last_name: 'Testchild',

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, TOTP_SECRET, createTestApp, signIn, type Client, type TestApp } from '../../testing/test-app';
+import { createTestApp, signIn, type Client, type TestApp, addTestPerson } from '../../testing/test-app';
 import { dialects } from '../../testing/test-db';
 import { addAgency } from '../agencies/agencies.service';
-import { addUser } from '../users/users.service';
 import { createActions } from './actions.service';
 import { actionSummary } from './tracker.service';
 
@@ -21,9 +20,7 @@ describe.each(dialects())('the action tracker (%s)', (dialect) => {
   let policeLead: Client;
 
   const person = async (email: string, partnershipId: number, agencyId: number, role: string) => {
-    const { id } = await addUser(t.db, partnershipId, { email, name: `${email.split('@')[0]} person`, agencyId, roles: [role], password: PASSWORD });
-    await t.db.updateTable('app_user').set({ mfa_secret: TOTP_SECRET, mfa_enrolled_at: new Date() }).where('id', '=', id).execute();
-    return id;
+    return addTestPerson(t.db, partnershipId, { email, name: `${email.split('@')[0]} person`, agencyId, roles: [role] });
   };
   const actionRow = (id: string) => t.db.selectFrom('action').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const historyOf = (id: string) => t.db.selectFrom('action_update').select(['status', 'note', 'evidence', 'user_id']).where('action_id', '=', id).orderBy('id').execute();

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAgency } from '../agencies/agencies.service';
 import { createActions } from '../actions/actions.service';
-import { addUser } from '../users/users.service';
-import { createTestApp, PASSWORD, signIn, TOTP_SECRET, type TestApp } from '../../testing/test-app';
+import { createTestApp, signIn, type TestApp, addTestPerson } from '../../testing/test-app';
 import { dialects } from '../../testing/test-db';
 
 describe.each(dialects())('the assurance hub (%s)', (dialect) => {
@@ -13,8 +12,7 @@ describe.each(dialects())('the assurance hub (%s)', (dialect) => {
     t.clock.current = new Date('2026-06-10T09:00:00Z');
     const a = t.fixture.a;
     const police = await addAgency(t.db, a.id, { name: 'Alpha Police', type: 'police' });
-    const lead = await addUser(t.db, a.id, { email: 'lead@police.test', name: 'Police Lead', agencyId: police.id, roles: ['agency_lead'], password: PASSWORD });
-    await t.db.updateTable('app_user').set({ mfa_secret: TOTP_SECRET, mfa_enrolled_at: new Date() }).where('id', '=', lead.id).execute();
+    await addTestPerson(t.db, a.id, { email: 'lead@police.test', name: 'Police Lead', agencyId: police.id, roles: ['agency_lead'] });
     const action = { source: 'other' as const, reference: 'DD 1', description: 'An action' };
     await createActions(t.db, a.id, [
       { ...action, ownerAgencyId: police.id, dueDate: '2026-06-01' },

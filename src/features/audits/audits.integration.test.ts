@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAgency } from '../agencies/agencies.service';
-import { addUser } from '../users/users.service';
-import { createTestApp, PASSWORD, signIn, TOTP_SECRET, type Client, type TestApp } from '../../testing/test-app';
+import { createTestApp, signIn, type Client, type TestApp, addTestPerson } from '../../testing/test-app';
 import { dialects } from '../../testing/test-db';
 import { startTestSmtp, type TestSmtp } from '../../testing/smtp';
 import { createMailer } from '../../platform/email';
@@ -38,8 +37,7 @@ describe.each(dialects())('the multi-agency audit programme (%s)', (dialect) => 
   };
 
   const user = async (email: string, agencyId: number, role: 'agency_lead' | 'auditor') => {
-    const { id } = await addUser(t.db, a, { email, name: email.split('@')[0], agencyId, roles: [role], password: PASSWORD });
-    await t.db.updateTable('app_user').set({ mfa_secret: TOTP_SECRET, mfa_enrolled_at: new Date() }).where('id', '=', id).execute();
+    await addTestPerson(t.db, a, { email, agencyId, roles: [role] });
   };
 
   beforeAll(async () => {

@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer } from '../../platform/email';
 import { runCli } from '../../testing/cli';
 import { startTestSmtp, type TestSmtp } from '../../testing/smtp';
-import { PASSWORD, TOTP_SECRET, createTestApp, signIn, type Client, type TestApp } from '../../testing/test-app';
+import { createTestApp, signIn, type Client, type TestApp, addTestPerson } from '../../testing/test-app';
 import { dialects } from '../../testing/test-db';
 import { addAgency } from '../agencies/agencies.service';
-import { addUser } from '../users/users.service';
 import { remindOverdueChallenges } from './challenges.service';
 import { governanceSummary } from './governance.service';
 
@@ -29,9 +28,7 @@ describe.each(dialects())('governance: the challenge log (%s)', (dialect) => {
   let otherGroupMeetingId: string;
 
   const person = async (email: string, agencyId: number, roles: string[], partnershipId = t.fixture.a.id) => {
-    const { id } = await addUser(t.db, partnershipId, { email, name: email.split('@')[0]!.replace('.', ' '), agencyId, roles, password: PASSWORD });
-    await t.db.updateTable('app_user').set({ mfa_secret: TOTP_SECRET, mfa_enrolled_at: new Date() }).where('id', '=', id).execute();
-    return id;
+    return addTestPerson(t.db, partnershipId, { email, name: email.split('@')[0]!.replace('.', ' '), agencyId, roles });
   };
   const raiseForm = (over: Record<string, string>) => ({
     ...date('raisedOn', '2026-06-01'), raisedByKind: 'independent_chair', raisedByName: 'Dr Mary Quinn, Independent Chair', toAgencyId: String(agencies.police),

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../testing/cli';
-import { PASSWORD, TOTP_SECRET, createTestApp, signIn, type Client, type TestApp } from '../../testing/test-app';
+import { createTestApp, signIn, type Client, type TestApp, addTestPerson } from '../../testing/test-app';
 import { dialects } from '../../testing/test-db';
 import { createActions, updateAction } from '../actions/actions.service';
 import { addAgency } from '../agencies/agencies.service';
-import { addUser } from '../users/users.service';
 import { governanceSummary } from './governance.service';
 import { attendanceByAgency } from './meetings.service';
 
@@ -26,9 +25,7 @@ describe.each(dialects())('governance: groups, members and meetings (%s)', (dial
   const meetings = {} as Record<'april' | 'may' | 'july', string>;
 
   const person = async (email: string, agencyId: number, roles: string[], partnershipId = t.fixture.a.id) => {
-    const { id } = await addUser(t.db, partnershipId, { email, name: email.split('@')[0]!.replace('.', ' '), agencyId, roles, password: PASSWORD });
-    await t.db.updateTable('app_user').set({ mfa_secret: TOTP_SECRET, mfa_enrolled_at: new Date() }).where('id', '=', id).execute();
-    return id;
+    return addTestPerson(t.db, partnershipId, { email, name: email.split('@')[0]!.replace('.', ' '), agencyId, roles });
   };
 
   beforeAll(async () => {

@@ -3,11 +3,10 @@ import type { Rag } from '../../db/schema';
 import { createMailer } from '../../platform/email';
 import { runCli } from '../../testing/cli';
 import { startTestSmtp, type TestSmtp } from '../../testing/smtp';
-import { PASSWORD, TOTP_SECRET, createTestApp, signIn, type TestApp } from '../../testing/test-app';
+import { createTestApp, signIn, type TestApp, addTestPerson } from '../../testing/test-app';
 import { dialects } from '../../testing/test-db';
 import { addAgency } from '../agencies/agencies.service';
 import { createContact } from '../front-door/contacts.service';
-import { addUser } from '../users/users.service';
 import { DEFAULT_MASH_SETTINGS, checkDueAt } from './mash-clock';
 import { escalateOverdueChecks } from './mash.service';
 
@@ -20,9 +19,7 @@ describe.each(dialects())('the MASH (%s)', (dialect) => {
   let managerId: number;
 
   const officer = async (email: string, agencyId: number, partnershipId: number) => {
-    const { id } = await addUser(t.db, partnershipId, { email, name: email.split('@')[0], agencyId, roles: ['mash_officer'], password: PASSWORD });
-    await t.db.updateTable('app_user').set({ mfa_secret: TOTP_SECRET, mfa_enrolled_at: new Date() }).where('id', '=', id).execute();
-    return id;
+    return addTestPerson(t.db, partnershipId, { email, agencyId, roles: ['mash_officer'] });
   };
 
   /** A contact the front door screened into the MASH, as its screening decision leaves it. */

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, TOTP_SECRET, createTestApp, signIn, type Client, type TestApp } from '../../testing/test-app';
+import { createTestApp, signIn, type Client, type TestApp, addTestPerson } from '../../testing/test-app';
 import { dialects } from '../../testing/test-db';
 import { addAgency } from '../agencies/agencies.service';
 import { setLocalTimescales } from '../partnerships/partnerships.service';
-import { addUser } from '../users/users.service';
 import { reviewYearSummary } from './reviews.service';
 
 /** The boxes of a GOV.UK date input. */
@@ -17,9 +16,7 @@ describe.each(dialects())('serious incidents and reviews (%s)', (dialect) => {
   let bm: Client;
 
   const person = async (email: string, agencyId: number, roles: string[], partnershipId = t.fixture.a.id) => {
-    const { id } = await addUser(t.db, partnershipId, { email, name: email.split('@')[0], agencyId, roles, password: PASSWORD });
-    await t.db.updateTable('app_user').set({ mfa_secret: TOTP_SECRET, mfa_enrolled_at: new Date() }).where('id', '=', id).execute();
-    return id;
+    return addTestPerson(t.db, partnershipId, { email, agencyId, roles });
   };
   const review = (id: string) => t.db.selectFrom('review').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const version = async (id: string) => String((await review(id)).version);

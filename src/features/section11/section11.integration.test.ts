@@ -3,10 +3,9 @@ import { createMailer } from '../../platform/email';
 import { ValidationFailed } from '../../platform/errors';
 import { runCli } from '../../testing/cli';
 import { startTestSmtp, type TestSmtp } from '../../testing/smtp';
-import { PASSWORD, TOTP_SECRET, createTestApp, signIn, type Client, type TestApp } from '../../testing/test-app';
+import { createTestApp, signIn, type Client, type TestApp, addTestPerson } from '../../testing/test-app';
 import { dialects } from '../../testing/test-db';
 import { addAgency } from '../agencies/agencies.service';
-import { addUser } from '../users/users.service';
 import { cycleComparison, distributionByCycle, agencyHistory, section11Summary } from './comparison.service';
 import { section11Counts } from './cycles.service';
 import { section11Sweep } from './reminders.service';
@@ -33,9 +32,7 @@ describe.each(dialects())('Section 11 (%s)', (dialect) => {
   let formulaStandard: number;
 
   const user = async (email: string, agencyId: number, role: 'agency_lead' | 'auditor' | 'team_manager') => {
-    const { id } = await addUser(t.db, t.fixture.a.id, { email, name: email.split('@')[0], agencyId, roles: [role], password: PASSWORD });
-    await t.db.updateTable('app_user').set({ mfa_secret: TOTP_SECRET, mfa_enrolled_at: new Date() }).where('id', '=', id).execute();
-    return id;
+    return addTestPerson(t.db, t.fixture.a.id, { email, agencyId, roles: [role] });
   };
   const rowOf = (id: string) => t.db.selectFrom('section11_return').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const answerOf = (returnId: string, standardId: number) => t.db.selectFrom('section11_answer').selectAll()
