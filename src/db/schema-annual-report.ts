@@ -115,6 +115,10 @@ export interface VoiceEntryTable {
   consent_from: ConsentFrom | null;
   consent_recorded_on: string | null;
   anonymised: Generated<boolean>;
+  /** When consent was withdrawn through the entry's page, by whom and why (added by a later migration). */
+  consent_withdrawn_at: Timestamp | null;
+  consent_withdrawn_by: number | null;
+  consent_withdrawn_reason: string | null;
   recorded_by: number | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
