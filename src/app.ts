@@ -25,6 +25,7 @@ import { attendanceRoutes } from './features/training-attendance/attendance.rout
 import { evaluationRoutes } from './features/training-evaluation/evaluation.routes';
 import { trainingReportsRoutes } from './features/training-reports/reports.routes';
 import { plannerRoutes } from './features/training-planner/planner.routes';
+import { annualReportRoutes } from './features/annual-report/annual-report.routes';
 import { frontDoorMeasuresRoutes } from './features/front-door-measures/measures.routes';
 import { homeRoutes } from './features/home/home.routes';
 import { mashRoutes } from './features/mash/mash.routes';
@@ -48,6 +49,7 @@ const navigation: NavItem[] = [
   { href: '/mash/checks', text: 'MASH checks', scope: 'mash.respond' },
   { href: '/dashboard', text: 'Dashboard', scope: 'dashboard.view' },
   { href: '/assurance', text: 'Assurance', scope: 'assurance.view' },
+  { href: '/reports/annual', text: 'Annual report', scope: 'report.view' },
   { href: '/training', text: 'Training', scope: 'training.book' },
   { href: '/training/manage', text: 'Manage training', scope: 'training.manage' },
   { href: '/returns', text: 'Returns', scope: 'return.import' },
@@ -116,6 +118,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await evaluationRoutes(scope, appDeps);
     await trainingReportsRoutes(scope, appDeps);
     await plannerRoutes(scope, appDeps);
+    await annualReportRoutes(scope, appDeps);
   });
   await app.ready();
   return Object.assign(app, { beaconRoutes: routes }) as BeaconApp;

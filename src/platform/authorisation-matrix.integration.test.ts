@@ -5,6 +5,7 @@ import { addUser } from '../features/users/users.service';
 import { planCycle } from '../features/section11/cycles.service';
 import { createMailer } from './email';
 import { createActions } from '../features/actions/actions.service';
+import { createReport } from '../features/annual-report/annual-report.service';
 import { Client, createTestApp, signIn, type Fixture, type TestApp } from '../testing/test-app';
 import { dialects } from '../testing/test-db';
 
@@ -17,7 +18,8 @@ import { dialects } from '../testing/test-db';
 type Expect = 'public' | 'signed-in' | 'api-token' | Role[];
 type Extra = { trainingSessionId: string; trainingBookingId: string; trainingCourseId: string; trainingFutureSessionId: string; trainingCancelBookingId: string; targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string; frontDoorAuditId: string; actionId: string; reviewId: string; reviewMilestoneId: number; reviewBriefingId: number; s11CycleId: number; s11SpareCycleId: number; s11ReturnId: string; s11StandardId: number; s11RetireStandardId: number;
   auditThemeId: number; auditQuestionId: number; auditQuestionToRemoveId: number; auditRoundId: string; auditCaseId: string; auditModerationRoundId: string; auditModerationCaseId: string; auditFindingId: string; auditFindingToRemoveId: string;
-  govGroupId: number; govMemberId: number; govMeetingId: string; govItemId: number; govGuestId: number; govChallengeId: string };
+  govGroupId: number; govMemberId: number; govMeetingId: string; govItemId: number; govGuestId: number; govChallengeId: string;
+  annualReportId: string; reportSectionId: number };
 /** `onlyFor`: of the roles allowed, those who reach this record of their own partnership (its own person, or those who manage it); the others get the same 404 as for another partnership's. */
 type Row = { allow: Expect; record?: boolean; onlyFor?: Role[]; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
 
@@ -340,6 +342,25 @@ const MATRIX: Record<string, Row> = {
   'POST /register': { allow: 'public', request: () => ({ url: '/register', form: { name: '' } }) },
   'GET /register/verify': { allow: 'public', request: () => ({ url: '/register/verify?token=unknown' }) },
   'POST /register/verify': { allow: 'public', request: () => ({ url: '/register/verify', form: { token: 'unknown' } }) },
+  // ---- The annual report: a drafting report of partnership A. Posts are refused by validation, by a stale version, or because not every section is accepted.
+  'GET /reports/annual': { allow: holders('report.view'), request: () => ({ url: '/reports/annual' }) },
+  'GET /reports/annual/new': { allow: holders('report.manage'), request: () => ({ url: '/reports/annual/new' }) },
+  'POST /reports/annual/new': { allow: holders('report.manage'), request: () => ({ url: '/reports/annual/new', form: { title: '' } }) },
+  'GET /reports/annual/:id': { allow: holders('report.view'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}` }) },
+  'GET /reports/annual/:id/history': { allow: holders('report.view'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/history` }) },
+  'GET /reports/annual/:id/sections/new': { allow: holders('report.manage'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/sections/new` }) },
+  'POST /reports/annual/:id/sections/new': { allow: holders('report.manage'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/sections/new`, form: { source: '' } }) },
+  'POST /reports/annual/:id/sections/:sectionId/move': { allow: holders('report.manage'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/sections/${f.reportSectionId}/move`, form: { direction: '' } }) },
+  'GET /reports/annual/:id/sections/:sectionId/remove': { allow: holders('report.manage'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/sections/${f.reportSectionId}/remove` }) },
+  'POST /reports/annual/:id/sections/:sectionId/remove': { allow: holders('report.manage'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/sections/${f.reportSectionId}/remove`, form: { version: '0' } }) },
+  'POST /reports/annual/:id/sections/:sectionId/restore': { allow: holders('report.manage'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/sections/${f.reportSectionId}/restore`, form: { version: '0' } }) },
+  'GET /reports/annual/:id/sections/:sectionId/owner': { allow: holders('report.manage'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/sections/${f.reportSectionId}/owner` }) },
+  'POST /reports/annual/:id/sections/:sectionId/owner': { allow: holders('report.manage'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/sections/${f.reportSectionId}/owner`, form: { owner: '' } }) },
+  'GET /reports/annual/:id/send': { allow: holders('report.manage'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/send` }) },
+  'POST /reports/annual/:id/send': { allow: holders('report.manage'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/send` }) },
+  'GET /reports/annual/:id/approval': { allow: holders('report.approve'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/approval` }) },
+  'POST /reports/annual/:id/approval': { allow: holders('report.approve'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/approval`, form: { decision: '' } }) },
+  'POST /reports/annual/:id/reopen': { allow: holders('report.manage'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/reopen`, form: { reason: '' } }) },
 };
 
 type Outcome = 'allowed' | 'forbidden' | 'not-found' | 'sign-in' | 'unauthorised';
@@ -488,7 +509,10 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
     const training = await seedMatrixTraining(t.db, t.fixture);
     const booking = await seedMatrixBooking(t.db, t.fixture, training.trainingSessionId, target.id);
     const governance = await seedMatrixGovernance(t.db, t.fixture);
-    f = { ...t.fixture, ...training, ...booking, ...governance, ...audits, ...s11, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
+    const annualReport = await createReport(t.db, t.fixture.a.id, { title: 'Matrix report', from: '2025-04-01', to: '2026-03-31' },
+      (await t.db.selectFrom('app_user').select('id').where('email', '=', 'business_manager@a.test').executeTakeFirstOrThrow()).id, new Date(), '2026-06-01');
+    const reportSection = await t.db.selectFrom('report_section').select('id').where('report_id', '=', annualReport.id).orderBy('position').offset(1).limit(1).executeTakeFirstOrThrow();
+    f = { ...t.fixture, annualReportId: annualReport.id, reportSectionId: reportSection.id, ...training, ...booking, ...governance, ...audits, ...s11, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
   });
   afterAll(async () => { await t?.close(); });
 
