@@ -19,6 +19,7 @@ import { seedReviews } from './reviews';
 import { seedActions } from './actions';
 import { seedGovernance } from './governance';
 import { seedFrontDoorQuality } from './front-door-quality';
+import { seedAnnualReports } from './annual-report';
 import { generateChildren, generateDisabilities } from './generator';
 import { generateJourneys, type Journeys } from './journeys';
 
@@ -59,6 +60,10 @@ export const DEMO_USERS: DemoUser[] = [
   { email: 'designated.nurse@nhs.net', name: 'Angela Morris', agency: 'icb', roles: ['agency_lead'] },
   { email: 'dsl@riverside.sch.uk', name: 'Daniel Price', agency: 'school', roles: ['agency_lead'] },
   { email: 'qa.lead@northmere.gov.uk', name: 'Rebecca Hall', agency: 'council', roles: ['agency_lead'] },
+  // The statutory partners' members of the Executive, who approve the annual report (the role needs no MFA; the demo enrols everyone).
+  { email: 'director.childrens@northmere.gov.uk', name: 'Mark Davies', agency: 'council', roles: ['executive'] },
+  { email: 'chief.superintendent@nep.police.uk', name: 'Det Ch Supt Sarah Collins', agency: 'police', roles: ['executive'] },
+  { email: 'chief.nurse@nhs.net', name: 'Dr Priya Raman', agency: 'icb', roles: ['executive'] },
 ];
 
 export type SeedResult = { partnershipId: number; children: number; users: number; signInText: string };
@@ -136,6 +141,9 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
   await seedTraining(db, { partnershipId: main.id, today, agencies: agencyIds });
   // Registers marked (the latest left to mark), certificates, charges for not attending, evaluations and impact surveys.
   await seedTrainingRecords(db, { partnershipId: main.id, today });
+
+  // ---- The annual report: last year's approved by the Executive, this year's being drafted by its sections' owners ----
+  await seedAnnualReports(db, { partnershipId: main.id, today, agencies: agencyIds, groups });
 
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
 }
