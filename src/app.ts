@@ -26,6 +26,7 @@ import { evaluationRoutes } from './features/training-evaluation/evaluation.rout
 import { trainingReportsRoutes } from './features/training-reports/reports.routes';
 import { plannerRoutes } from './features/training-planner/planner.routes';
 import { annualReportRoutes } from './features/annual-report/annual-report.routes';
+import { reportOutputRoutes } from './features/report-output/report-output.routes';
 import { frontDoorMeasuresRoutes } from './features/front-door-measures/measures.routes';
 import { homeRoutes } from './features/home/home.routes';
 import { mashRoutes } from './features/mash/mash.routes';
@@ -119,6 +120,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await trainingReportsRoutes(scope, appDeps);
     await plannerRoutes(scope, appDeps);
     await annualReportRoutes(scope, appDeps);
+    await reportOutputRoutes(scope, appDeps);
   });
   await app.ready();
   return Object.assign(app, { beaconRoutes: routes }) as BeaconApp;

@@ -361,6 +361,9 @@ const MATRIX: Record<string, Row> = {
   'GET /reports/annual/:id/approval': { allow: holders('report.approve'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/approval` }) },
   'POST /reports/annual/:id/approval': { allow: holders('report.approve'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/approval`, form: { decision: '' } }) },
   'POST /reports/annual/:id/reopen': { allow: holders('report.manage'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/reopen`, form: { reason: '' } }) },
+  // ---- The annual report's outputs: A's report previewed (the internal version) and downloaded (the public version as a web page).
+  'GET /reports/annual/:id/preview': { allow: holders('report.view'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/preview` }) },
+  'GET /reports/annual/:id/download': { allow: holders('report.view'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/download?format=html&edition=public` }) },
 };
 
 type Outcome = 'allowed' | 'forbidden' | 'not-found' | 'sign-in' | 'unauthorised';

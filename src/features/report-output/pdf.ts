@@ -136,7 +136,7 @@ class Writer {
   table(table: TableBlock) {
     const { doc } = this;
     const columns = table.head.length;
-    const figure = columns > 1 ? Math.min(72, (this.width * 0.5) / (columns - 1)) : 0;
+    const figure = columns > 1 ? Math.min(56, (this.width * 0.5) / (columns - 1)) : 0;
     const widths = [this.width - figure * (columns - 1), ...Array<number>(columns - 1).fill(figure)];
     const xs = widths.map((_, i) => MARGIN + widths.slice(0, i).reduce((a, b) => a + b, 0));
     const cellHeight = (cells: string[], bold: boolean) => Math.max(...cells.map((c, i) =>
