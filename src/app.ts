@@ -25,6 +25,7 @@ import { attendanceRoutes } from './features/training-attendance/attendance.rout
 import { evaluationRoutes } from './features/training-evaluation/evaluation.routes';
 import { trainingReportsRoutes } from './features/training-reports/reports.routes';
 import { plannerRoutes } from './features/training-planner/planner.routes';
+import { reportSectionsRoutes } from './features/report-sections/report-sections.routes';
 import { annualReportRoutes } from './features/annual-report/annual-report.routes';
 import { reportOutputRoutes } from './features/report-output/report-output.routes';
 import { frontDoorMeasuresRoutes } from './features/front-door-measures/measures.routes';
@@ -119,6 +120,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await evaluationRoutes(scope, appDeps);
     await trainingReportsRoutes(scope, appDeps);
     await plannerRoutes(scope, appDeps);
+    await reportSectionsRoutes(scope, appDeps);
     await annualReportRoutes(scope, appDeps);
     await reportOutputRoutes(scope, appDeps);
   });

@@ -19,9 +19,11 @@ type Expect = 'public' | 'signed-in' | 'api-token' | Role[];
 type Extra = { trainingSessionId: string; trainingBookingId: string; trainingCourseId: string; trainingFutureSessionId: string; trainingCancelBookingId: string; targetUserId: number; referralId: string; teamId: number; importRunId: string; partnerDataSetId: string; emailId: string; frontDoorContactId: string; mashEnquiryId: string; agencyCheckId: string; frontDoorAuditId: string; actionId: string; reviewId: string; reviewMilestoneId: number; reviewBriefingId: number; s11CycleId: number; s11SpareCycleId: number; s11ReturnId: string; s11StandardId: number; s11RetireStandardId: number;
   auditThemeId: number; auditQuestionId: number; auditQuestionToRemoveId: number; auditRoundId: string; auditCaseId: string; auditModerationRoundId: string; auditModerationCaseId: string; auditFindingId: string; auditFindingToRemoveId: string;
   govGroupId: number; govMemberId: number; govMeetingId: string; govItemId: number; govGuestId: number; govChallengeId: string;
+  sectionsReportId: string; writtenSectionId: number; dataSectionId: number; sectionCommentId: number;
   annualReportId: string; reportSectionId: number };
 /** `onlyFor`: of the roles allowed, those who reach this record of their own partnership (its own person, or those who manage it); the others get the same 404 as for another partnership's. */
-type Row = { allow: Expect; record?: boolean; onlyFor?: Role[]; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
+/** `refusedFor`: of the roles allowed, those refused (403) this record of their own partnership because it is another person's (a report section they do not own); another partnership's is 404 to them as to anyone. */
+type Row = { allow: Expect; record?: boolean; onlyFor?: Role[]; refusedFor?: Role[]; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
 
 const ADMIN: Role[] = ['partnership_admin'];
 const CHILD_READERS: Role[] = ['social_worker', 'team_manager', 'auditor'];
@@ -342,6 +344,19 @@ const MATRIX: Record<string, Row> = {
   'POST /register': { allow: 'public', request: () => ({ url: '/register', form: { name: '' } }) },
   'GET /register/verify': { allow: 'public', request: () => ({ url: '/register/verify?token=unknown' }) },
   'POST /register/verify': { allow: 'public', request: () => ({ url: '/register/verify', form: { token: 'unknown' } }) },
+  // ---- An annual report's sections: a report of partnership A with a written section owned by A's agency lead (no text yet, so it cannot be submitted), a data section
+  // with no owner (the business manager's) and a version, and the agency lead's comment. Posts are refused by validation or a stale form; the comment is resolved once.
+  'GET /reports/annual/:id/sections/:sectionId': { allow: holders('report.view'), record: true, request: (f) => ({ url: `/reports/annual/${f.sectionsReportId}/sections/${f.writtenSectionId}` }) },
+  'GET /reports/annual/:id/sections/:sectionId/edit': { allow: holders('report.write'), record: true, refusedFor: ['team_manager', 'executive'], request: (f) => ({ url: `/reports/annual/${f.sectionsReportId}/sections/${f.writtenSectionId}/edit` }) },
+  'POST /reports/annual/:id/sections/:sectionId/edit': { allow: holders('report.write'), record: true, refusedFor: ['team_manager', 'executive'], request: (f) => ({ url: `/reports/annual/${f.sectionsReportId}/sections/${f.writtenSectionId}/edit`, form: { body: '', openedAt: '0' } }) },
+  'POST /reports/annual/:id/sections/:sectionId/submit': { allow: holders('report.write'), record: true, refusedFor: ['team_manager', 'executive'], request: (f) => ({ url: `/reports/annual/${f.sectionsReportId}/sections/${f.writtenSectionId}/submit` }) },
+  'GET /reports/annual/:id/sections/:sectionId/sentences': { allow: holders('report.write'), record: true, refusedFor: ['team_manager', 'agency_lead', 'executive'], request: (f) => ({ url: `/reports/annual/${f.sectionsReportId}/sections/${f.dataSectionId}/sentences` }) },
+  'POST /reports/annual/:id/sections/:sectionId/sentences': { allow: holders('report.write'), record: true, refusedFor: ['team_manager', 'agency_lead', 'executive'], request: (f) => ({ url: `/reports/annual/${f.sectionsReportId}/sections/${f.dataSectionId}/sentences`, form: { openedAt: 'x' } }) },
+  'POST /reports/annual/:id/sections/:sectionId/review': { allow: holders('report.manage'), record: true, request: (f) => ({ url: `/reports/annual/${f.sectionsReportId}/sections/${f.dataSectionId}/review`, form: { decision: '' } }) },
+  'POST /reports/annual/:id/sections/:sectionId/comments': { allow: holders('report.view'), record: true, request: (f) => ({ url: `/reports/annual/${f.sectionsReportId}/sections/${f.writtenSectionId}/comments`, form: { comment: '' } }) },
+  'POST /reports/annual/:id/sections/:sectionId/comments/:commentId/resolve': { allow: holders('report.view'), record: true, refusedFor: ['team_manager', 'data_analyst', 'executive'],
+    request: (f) => ({ url: `/reports/annual/${f.sectionsReportId}/sections/${f.writtenSectionId}/comments/${f.sectionCommentId}/resolve` }) },
+  'GET /reports/annual/:id/sections/:sectionId/versions/:number': { allow: holders('report.view'), record: true, request: (f) => ({ url: `/reports/annual/${f.sectionsReportId}/sections/${f.dataSectionId}/versions/1` }) },
   // ---- The annual report: a drafting report of partnership A. Posts are refused by validation, by a stale version, or because not every section is accepted.
   'GET /reports/annual': { allow: holders('report.view'), request: () => ({ url: '/reports/annual' }) },
   'GET /reports/annual/new': { allow: holders('report.manage'), request: () => ({ url: '/reports/annual/new' }) },
@@ -408,7 +423,25 @@ function expected(row: Row, role: Role | null, own: boolean): Outcome {
   if (row.allow === 'signed-in') return 'allowed';
   if (!row.allow.includes(role)) return 'forbidden';
   if (row.record && !own) return 'not-found';
+  if (row.refusedFor?.includes(role)) return 'forbidden';
   return row.onlyFor && !row.onlyFor.includes(role) ? 'not-found' : 'allowed';
+}
+
+/** An annual report's sections in partnership A, as the rows above describe them: a period of its own, apart from any other report of A's. */
+async function seedMatrixReportSections(db: TestApp['db'], fixture: Fixture) {
+  const a = fixture.a.id;
+  const lead = await db.selectFrom('app_user').select('id').where('email', '=', 'agency_lead@a.test').executeTakeFirstOrThrow();
+  const report = await db.insertInto('annual_report').values({ partnership_id: a, title: 'Matrix sections', period_from: '2023-04-01', period_to: '2024-03-31', updated_at: new Date() })
+    .returning('id').executeTakeFirstOrThrow();
+  const section = (position: number, key: string, kind: 'written' | 'data', owner: number | null) => db.insertInto('report_section').values({
+    partnership_id: a, report_id: report.id, position, catalogue_key: key, kind, heading: key, owner_user_id: owner, updated_at: new Date(),
+  }).returning('id').executeTakeFirstOrThrow();
+  const written = await section(1, 'health', 'written', lead.id);
+  const data = await section(2, 'data_tell_us', 'data', null);
+  await db.insertInto('report_section_version').values({ partnership_id: a, section_id: data.id, number: 1, sentence_edits: JSON.stringify({}), created_by: lead.id }).execute();
+  const comment = await db.insertInto('report_section_comment').values({ partnership_id: a, section_id: written.id, author_id: lead.id, body: 'Matrix comment' })
+    .returning('id').executeTakeFirstOrThrow();
+  return { sectionsReportId: report.id, writtenSectionId: written.id, dataSectionId: data.id, sectionCommentId: comment.id };
 }
 
 /** Section 11's records in partnership A, as the rows above describe them: two cycles opened through the service, their emails queued. */
@@ -512,10 +545,11 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
     const training = await seedMatrixTraining(t.db, t.fixture);
     const booking = await seedMatrixBooking(t.db, t.fixture, training.trainingSessionId, target.id);
     const governance = await seedMatrixGovernance(t.db, t.fixture);
+    const reportSections = await seedMatrixReportSections(t.db, t.fixture);
     const annualReport = await createReport(t.db, t.fixture.a.id, { title: 'Matrix report', from: '2025-04-01', to: '2026-03-31' },
       (await t.db.selectFrom('app_user').select('id').where('email', '=', 'business_manager@a.test').executeTakeFirstOrThrow()).id, new Date(), '2026-06-01');
     const reportSection = await t.db.selectFrom('report_section').select('id').where('report_id', '=', annualReport.id).orderBy('position').offset(1).limit(1).executeTakeFirstOrThrow();
-    f = { ...t.fixture, annualReportId: annualReport.id, reportSectionId: reportSection.id, ...training, ...booking, ...governance, ...audits, ...s11, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
+    f = { ...t.fixture, ...reportSections, annualReportId: annualReport.id, reportSectionId: reportSection.id, ...training, ...booking, ...governance, ...audits, ...s11, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
   });
   afterAll(async () => { await t?.close(); });
 
