@@ -8,6 +8,7 @@ import { addAgency } from '../agencies/agencies.service';
 import { createContact } from '../front-door/contacts.service';
 import { importPartnerCsv } from '../partner-data/partner-data.service';
 import { setChildPopulation } from '../partnerships/partnerships.service';
+import { seedReportFixture } from '../training-reports/report-fixture';
 import { DATA_SECTION_KEYS, UnknownDataSection, generateDataSection, type DataSectionInput } from './report-data.service';
 
 const POLICE_CSV = fs.readFileSync(new URL('../partner-data/fixtures/seed-police-2022-23.csv', import.meta.url));
@@ -275,4 +276,160 @@ async function seedRecords(t: TestDb, f: Fixture) {
     await db.updateTable('front_door_contact').set({ status: 'decided', decision: (k < 6 ? 'referral' : 'nfa') as never, decision_at: new Date(`2025-10-${String(k + 1).padStart(2, '0')}T12:00:00Z`) })
       .where('id', '=', c.id).execute();
   }
+}
+
+describe.each(dialects())('the report’s figures of the partnership’s own work (%s)', (dialect) => {
+  let t: TestDb;
+  let f: Fixture;
+  let police: number;
+  const input = (over: Partial<DataSectionInput> = {}): DataSectionInput => ({ partnershipId: f.a.id, ...FY, publish: false, now: NOW, ...over });
+
+  beforeAll(async () => {
+    t = await createTestDb(dialect);
+    f = await seedFixture(t.db);
+    await seedReportFixture(t.db, f);
+    police = (await addAgency(t.db, f.a.id, { name: 'Avon and Somerset Police', type: 'police' })).id;
+    await seedWork(t, f, police);
+    await seedRecords(t, f);
+  });
+  afterAll(async () => { await t?.close(); });
+
+  it('gives the training figures in the seed’s words, participants by agency and evaluation by theme', async () => {
+    const blocks = await generateDataSection(t.db, 'training_figures', input());
+    expect(sentences(blocks).map((s) => [s.id, s.text])).toEqual([
+      ['delivered', 'We delivered 3 multi-agency courses in 4 sessions to 8 participants from April 2025 to March 2026.'],
+      ['face-to-face', '50% of the sessions were delivered face to face.'],
+      ['unmarked', 'Attendance has not yet been marked for 1 session; the 2 participants booked on it are counted as having attended.'],
+      ['evaluation', 'Participants returned 4 evaluations: they rated their course 4.0 out of 5 on average, 50% said its learning outcomes were met and their confidence went from 2.3 before the course to 3.5 after it, out of 5.'],
+      ['impact', '2 participants answered the impact survey some weeks after their course; their confidence now is 3.5 out of 5 on average.'],
+    ]);
+    const [agencies] = tables(blocks);
+    expect(markdownRows(agencies!)).toEqual([
+      '| Participants by agency | Participants | Share |',
+      '| Northshire Police | 3 | 37.5% |',
+      '| Riverside School | 3 | 37.5% |',
+      '| Alpha Partnership Council | 2 | 25% |',
+      '| Total | 8 | 100% |',
+    ]);
+    // Whether attendance is marked yet is for the partnership, not the public.
+    const published = await generateDataSection(t.db, 'training_figures', input({ publish: true }));
+    expect(sentences(published).map((s) => s.id)).toEqual(['delivered', 'face-to-face', 'evaluation', 'impact']);
+    expect(await generateDataSection(t.db, 'training_figures', input({ from: '2020-04-01', to: '2021-03-31' })))
+      .toEqual([{ type: 'paragraph', id: 'delivered', text: 'No multi-agency training sessions were delivered from April 2020 to March 2021.' }]);
+  });
+
+  it('says which reviews and audits were held, numbers up to ten in words', async () => {
+    const blocks = await generateDataSection(t.db, 'reviews_audits', input());
+    expect(sentences(blocks).map((s) => [s.id, s.text])).toEqual([
+      ['incidents', 'In the year April 2025 to March 2026 the partnership became aware of two serious incidents; one was notified to the Child Safeguarding Practice Review Panel, and for one the partners decided that notification was not needed.'],
+      ['reviews', 'In the year April 2025 to March 2026 one rapid review was held, one child safeguarding practice review was commissioned, one child safeguarding practice review was completed and one was published.'],
+      ['review-themes', 'The practice reviews published drew learning about domestic abuse (one review) and neglect (one review).'],
+      ['audits', 'In the year April 2025 to March 2026 no multi-agency audit round was completed.'],
+    ]);
+    expect(blocks.filter((b) => b.type === 'subheading')).toEqual([{ type: 'subheading', text: 'Serious incidents and reviews' }, { type: 'subheading', text: 'Multi-agency audits' }]);
+  });
+
+  it('gives the actions by source and status at the period’s end', async () => {
+    const blocks = await generateDataSection(t.db, 'actions_status', input());
+    expect(sentences(blocks).map((s) => [s.id, s.text])).toEqual([
+      ['actions-raised', '4 actions were raised during the year from reviews, audits, Section 11, inspections and the partnership\'s meetings; 2 actions were completed, 1 of them by their due date.'],
+      ['actions-open', 'On 31 March 2026, 1 open action was on track and 1 action was overdue.'],
+    ]);
+    expect(markdownRows(tables(blocks)[0]!)).toEqual([
+      '| Actions by source | Raised | Completed | Of which late | On track | Overdue |',
+      '| Review | 3 | 2 | 1 | 0 | 1 |',
+      '| Multi-agency audit | 1 | 0 | 0 | 1 | 0 |',
+      '| All sources | 4 | 2 | 1 | 1 | 1 |',
+    ]);
+  });
+
+  it('gives the Section 11 cycle of the period: returns and ratings by standard, and says when there was none', async () => {
+    const blocks = await generateDataSection(t.db, 'section11', input());
+    expect(sentences(blocks).map((s) => [s.id, s.text])).toEqual([
+      ['section-11-2025-returns', 'The Section 11 audit (Section 11 2025) opened on 1 September 2025 with returns due by 1 December 2025. Two agencies were asked for a self-assessment against the partnership\'s standards; one has submitted its return: Alpha Partnership Council.'],
+      ['section-11-2025-below-good', 'The standards most often rated below good were standard 2, Safer recruitment (one of one returns).'],
+    ]);
+    expect(markdownRows(tables(blocks)[0]!)).toEqual([
+      '| Ratings by standard | Green | Amber | Red | Returns |',
+      '| 1. Leadership | 1 | 0 | 0 | 1 |',
+      '| 2. Safer recruitment | 0 | 0 | 1 | 1 |',
+    ]);
+    expect(await generateDataSection(t.db, 'section11', input({ from: '2024-04-01', to: '2025-03-31' })))
+      .toEqual([{ type: 'paragraph', id: 'no-cycle', text: 'No Section 11 audit cycle ran from April 2024 to March 2025.' }]);
+  });
+
+  it('gives the front door’s sentences with ids and its measures, small numbers hidden when published', async () => {
+    const blocks = await generateDataSection(t.db, 'front_door', input());
+    expect(sentences(blocks).map((s) => s.id)).toEqual(['contacts', 'decided-in-time']);
+    expect(said(blocks, 'contacts')!.text).toBe('12 contacts were received, of which 7 were domestic abuse notifications, and 6 progressed to referral.');
+    const table = tables(blocks)[0]!;
+    expect(table.rows.slice(0, 4)).toEqual([['Contacts received', '12'], ['Children the contacts were about', '12'], ['Domestic abuse notifications', '7'], ['Contacts decided', '12']]);
+    const three = { from: '2025-10-01', to: '2025-10-03' };
+    const published = await generateDataSection(t.db, 'front_door', input({ ...three, publish: true }));
+    expect(said(published, 'contacts')).toEqual({ id: 'contacts', suppressed: true,
+      text: 'Fewer than 6 contacts were received, of which fewer than 6 were domestic abuse notifications, and fewer than 6 progressed to referral.' });
+    expect(said(published, 'decided-in-time')!.suppressed).toBe(true);
+    const hidden = tables(published)[0]!;
+    expect(hidden.rows.find((r) => r[0] === 'Contacts received')).toEqual(['Contacts received', 'c']);
+    expect(hidden.rows.find((r) => r[0] === 'Outcome: referral')).toEqual(['Outcome: referral', 'c']);
+    expect(hidden.rows.find((r) => r[0] === 'Progressed to referral (%)')).toEqual(['Progressed to referral (%)', 'c']);
+    expect(hidden.note).toContain('c: a small number (1 to 5) not shown');
+    expect(JSON.stringify(published)).not.toMatch(/\b3 contacts|"3"/);
+  });
+
+  it('gives every data section with an id on every sentence, unique within the section, and no child’s name', async () => {
+    for (const publish of [false, true]) {
+      for (const key of DATA_SECTION_KEYS) {
+        const blocks = await generateDataSection(t.db, key, input({ publish }));
+        const ids = sentences(blocks).map((s) => s.id);
+        expect(ids.every((id) => typeof id === 'string' && id !== ''), key).toBe(true);
+        expect(new Set(ids).size, key).toBe(ids.length);
+        expect(JSON.stringify(blocks), key).not.toMatch(/Number\d|Testchild|Ada\b/);
+      }
+    }
+  });
+});
+
+/** Reviews, actions and a Section 11 cycle of partnership A, as the tests above count them. */
+async function seedWork(t: TestDb, f: Fixture, police: number) {
+  const db = t.db;
+  const p = f.a.id;
+  const review = (n: number, values: Record<string, unknown>) => db.insertInto('review').values({ partnership_id: p, ref_year: 2025, ref_number: n, reference: `R-${n}`,
+    summary: 'A serious incident.', abuse_or_neglect: 'known', harm: 'serious_harm', themes: [], ...values } as never).execute();
+  await review(1, { aware_on: '2025-05-01', notify_decision: 'notify', decided_on: '2025-05-05', notified_on: '2025-05-06', rr_meeting_on: '2025-05-20',
+    rr_decision: 'practice_review', cspr_commissioned_on: '2025-06-01' });
+  await review(2, { aware_on: '2024-10-01', notify_decision: 'notify', decided_on: '2024-10-02', notified_on: '2024-10-03', rr_meeting_on: '2024-10-20',
+    rr_decision: 'practice_review', cspr_commissioned_on: '2024-11-01', cspr_completed_on: '2025-07-01', cspr_published_on: '2025-09-01', themes: ['neglect', 'domestic_abuse'] });
+  await review(3, { aware_on: '2025-08-01', notify_decision: 'not_notify', decided_on: '2025-08-03' });
+  await db.insertInto('review').values({ partnership_id: f.b.id, ref_year: 2025, ref_number: 1, reference: 'B-1', summary: 'B', abuse_or_neglect: 'known', harm: 'died',
+    aware_on: '2025-05-01', rr_meeting_on: '2025-05-10', themes: [] } as never).execute();
+
+  const action = (n: number, source: string, created: string, due: string, status: string, completed: string | null, partnershipId = p, agencyId = f.a.agencyId) =>
+    db.insertInto('action').values({ partnership_id: partnershipId, source, reference: `A-${n}`, description: 'Do the thing.', owner_agency_id: agencyId, themes: [],
+      due_date: due, status, completed_at: completed ? new Date(`${completed}T12:00:00Z`) : null, evidence: completed ? 'The minutes.' : null, created_at: new Date(`${created}T12:00:00Z`) } as never).execute();
+  await action(1, 'review', '2025-05-01', '2025-09-01', 'completed', '2025-08-01');
+  await action(2, 'review', '2025-05-01', '2025-06-01', 'completed', '2025-07-01');
+  await action(3, 'review', '2025-06-01', '2026-01-01', 'open', null);
+  await action(4, 'audit', '2025-06-01', '2026-06-30', 'in_progress', null);
+  await action(5, 'review', '2025-06-01', '2025-07-01', 'open', null, f.b.id, f.b.agencyId);
+
+  const standard = async (number: number, title: string) => (await db.insertInto('section11_standard').values({ partnership_id: p, number, title, description: title, updated_at: new Date() } as never)
+    .returning('id').executeTakeFirstOrThrow()).id;
+  const s1 = await standard(1, 'Leadership');
+  const s2 = await standard(2, 'Safer recruitment');
+  const cycle = (await db.insertInto('section11_cycle').values({ partnership_id: p, name: 'Section 11 2025', open_date: '2025-09-01', due_date: '2025-12-01', scoring: 'rag',
+    status: 'open', agency_ids: [f.a.agencyId, police], updated_at: new Date() } as never).returning('id').executeTakeFirstOrThrow()).id;
+  for (const [id, number, title] of [[s1, 1, 'Leadership'], [s2, 2, 'Safer recruitment']] as const) {
+    await db.insertInto('section11_cycle_standard').values({ cycle_id: cycle, standard_id: id, partnership_id: p, number, title, description: title, prompts: '' }).execute();
+  }
+  const ret = async (agencyId: number, status: string) => (await db.insertInto('section11_return').values({ partnership_id: p, cycle_id: cycle, agency_id: agencyId, status,
+    submitted_at: status === 'submitted' ? new Date('2025-11-20T10:00:00Z') : null, updated_at: new Date() } as never).returning('id').executeTakeFirstOrThrow()).id;
+  const council = await ret(f.a.agencyId, 'submitted');
+  const draft = await ret(police, 'draft');
+  const answer = (returnId: string, standardId: number, rating: string, agreed: string | null = null) => db.insertInto('section11_answer').values({ return_id: returnId,
+    standard_id: standardId, partnership_id: p, rating, agreed_rating: agreed, updated_at: new Date() } as never).execute();
+  await answer(council, s1, 'green');
+  await answer(council, s2, 'amber', 'red');
+  // A draft's ratings may still change: not counted.
+  await answer(draft, s1, 'red');
 }

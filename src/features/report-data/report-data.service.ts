@@ -2,10 +2,15 @@ import type { Db } from '../../db/create-db';
 import { REPORT_CATALOGUE, type Block } from '../../domain/annual-report';
 import { checkPeriod } from '../indicators/indicators.service';
 import { DEFAULT_SUPPRESSION } from '../indicators/suppression';
+import { actionsSection } from './actions';
 import { dataTellUsSection } from './data-tell-us';
 import type { Edition } from './figures';
+import { frontDoorSection } from './front-door';
 import { missingChildrenSection } from './missing';
 import { healthSection, policeSection } from './partner-sections';
+import { reviewsAuditsSection } from './reviews-audits';
+import { section11Section } from './section11';
+import { trainingSection } from './training';
 
 /**
  * The annual report's data sections, generated from Beacon's records for a period: the blocks each
@@ -27,10 +32,15 @@ export class UnknownDataSection extends Error {
 type Generator = (db: Db, input: DataSectionInput, ed: Edition) => Promise<Block[]>;
 
 const GENERATORS: Record<string, Generator> = {
-  data_tell_us: dataTellUsSection,
-  police: policeSection,
+  training_figures: trainingSection,
+  reviews_audits: reviewsAuditsSection,
+  actions_status: actionsSection,
   health_data: healthSection,
+  police: policeSection,
   missing_children: missingChildrenSection,
+  front_door: frontDoorSection,
+  data_tell_us: dataTellUsSection,
+  section11: section11Section,
 };
 
 export async function generateDataSection(db: Db, key: string, input: DataSectionInput): Promise<Block[]> {
