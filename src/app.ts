@@ -27,6 +27,7 @@ import { trainingReportsRoutes } from './features/training-reports/reports.route
 import { plannerRoutes } from './features/training-planner/planner.routes';
 import { reportSectionsRoutes } from './features/report-sections/report-sections.routes';
 import { annualReportRoutes } from './features/annual-report/annual-report.routes';
+import { voiceRoutes } from './features/voice/voice.routes';
 import { reportOutputRoutes } from './features/report-output/report-output.routes';
 import { frontDoorMeasuresRoutes } from './features/front-door-measures/measures.routes';
 import { homeRoutes } from './features/home/home.routes';
@@ -52,6 +53,7 @@ const navigation: NavItem[] = [
   { href: '/dashboard', text: 'Dashboard', scope: 'dashboard.view' },
   { href: '/assurance', text: 'Assurance', scope: 'assurance.view' },
   { href: '/reports/annual', text: 'Annual report', scope: 'report.view' },
+  { href: '/voice', text: 'Voice of the child', scope: 'voice.record' },
   { href: '/training', text: 'Training', scope: 'training.book' },
   { href: '/training/manage', text: 'Manage training', scope: 'training.manage' },
   { href: '/returns', text: 'Returns', scope: 'return.import' },
@@ -122,6 +124,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
     await plannerRoutes(scope, appDeps);
     await reportSectionsRoutes(scope, appDeps);
     await annualReportRoutes(scope, appDeps);
+    await voiceRoutes(scope, appDeps);
     await reportOutputRoutes(scope, appDeps);
   });
   await app.ready();

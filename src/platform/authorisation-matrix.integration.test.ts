@@ -20,7 +20,7 @@ type Extra = { trainingSessionId: string; trainingBookingId: string; trainingCou
   auditThemeId: number; auditQuestionId: number; auditQuestionToRemoveId: number; auditRoundId: string; auditCaseId: string; auditModerationRoundId: string; auditModerationCaseId: string; auditFindingId: string; auditFindingToRemoveId: string;
   govGroupId: number; govMemberId: number; govMeetingId: string; govItemId: number; govGuestId: number; govChallengeId: string;
   sectionsReportId: string; writtenSectionId: number; dataSectionId: number; sectionCommentId: number;
-  annualReportId: string; reportSectionId: number };
+  annualReportId: string; reportSectionId: number; voiceEntryId: string };
 /** `onlyFor`: of the roles allowed, those who reach this record of their own partnership (its own person, or those who manage it); the others get the same 404 as for another partnership's. */
 /** `refusedFor`: of the roles allowed, those refused (403) this record of their own partnership because it is another person's (a report section they do not own); another partnership's is 404 to them as to anyone. */
 type Row = { allow: Expect; record?: boolean; onlyFor?: Role[]; refusedFor?: Role[]; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
@@ -379,6 +379,16 @@ const MATRIX: Record<string, Row> = {
   // ---- The annual report's outputs: A's report previewed (the internal version) and downloaded (the public version as a web page).
   'GET /reports/annual/:id/preview': { allow: holders('report.view'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/preview` }) },
   'GET /reports/annual/:id/download': { allow: holders('report.view'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/download?format=html&edition=public` }) },
+  // ---- The voice of the child: a survey's results recorded in partnership A, chosen into A's report by its business manager. Posts are refused by validation.
+  'GET /voice': { allow: holders('voice.record'), request: () => ({ url: '/voice?kind=survey&theme=feeling_safe' }) },
+  'GET /voice/new': { allow: holders('voice.record'), request: () => ({ url: '/voice/new' }) },
+  'POST /voice/new': { allow: holders('voice.record'), request: () => ({ url: '/voice/new', form: { kind: '' } }) },
+  'GET /voice/:id': { allow: holders('voice.record'), record: true, request: (f) => ({ url: `/voice/${f.voiceEntryId}` }) },
+  'POST /voice/:id': { allow: holders('voice.record'), record: true, request: (f) => ({ url: `/voice/${f.voiceEntryId}`, form: { reason: '' } }) },
+  'GET /voice/:id/edit': { allow: holders('voice.record'), record: true, request: (f) => ({ url: `/voice/${f.voiceEntryId}/edit` }) },
+  'POST /voice/:id/edit': { allow: holders('voice.record'), record: true, request: (f) => ({ url: `/voice/${f.voiceEntryId}/edit`, form: { kind: '', version: '1' } }) },
+  'GET /reports/annual/:id/voice': { allow: holders('report.manage'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/voice` }) },
+  'POST /reports/annual/:id/voice': { allow: holders('report.manage'), record: true, request: (f) => ({ url: `/reports/annual/${f.annualReportId}/voice`, form: { action: 'choose' } }) },
 };
 
 type Outcome = 'allowed' | 'forbidden' | 'not-found' | 'sign-in' | 'unauthorised';
@@ -549,7 +559,9 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
     const annualReport = await createReport(t.db, t.fixture.a.id, { title: 'Matrix report', from: '2025-04-01', to: '2026-03-31' },
       (await t.db.selectFrom('app_user').select('id').where('email', '=', 'business_manager@a.test').executeTakeFirstOrThrow()).id, new Date(), '2026-06-01');
     const reportSection = await t.db.selectFrom('report_section').select('id').where('report_id', '=', annualReport.id).orderBy('position').offset(1).limit(1).executeTakeFirstOrThrow();
-    f = { ...t.fixture, ...reportSections, annualReportId: annualReport.id, reportSectionId: reportSection.id, ...training, ...booking, ...governance, ...audits, ...s11, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
+    const voiceEntry = await t.db.insertInto('voice_entry').values({ partnership_id: t.fixture.a.id, kind: 'survey', title: 'Matrix survey', body: 'Most feel safe.',
+      collected_on: '2025-06-01', respondents: 40, themes: ['feeling_safe'], consent: 'not_needed', anonymised: true, updated_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+    f = { ...t.fixture, ...reportSections, annualReportId: annualReport.id, reportSectionId: reportSection.id, voiceEntryId: voiceEntry.id, ...training, ...booking, ...governance, ...audits, ...s11, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
   });
   afterAll(async () => { await t?.close(); });
 
