@@ -16,6 +16,7 @@ import { indicatorsCommands } from './indicators';
 import { exportCommands } from './export';
 import { partnerDataCommands } from './partner-data';
 import { partnershipCommands } from './partnership';
+import { reportCommands } from './report';
 import { tokenCommands } from './token';
 import { trainingCommands } from './training';
 import { userCommands } from './user';
@@ -45,5 +46,6 @@ export function buildProgram(ctx: CliContext): Command {
   governanceCommands(program, ctx);
   actionsCommands(program, ctx);
   trainingCommands(program, ctx);
+  reportCommands(program, ctx);
   return program;
 }
