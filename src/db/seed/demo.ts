@@ -20,6 +20,7 @@ import { seedActions } from './actions';
 import { seedGovernance } from './governance';
 import { seedFrontDoorQuality } from './front-door-quality';
 import { seedAnnualReports } from './annual-report';
+import { seedReportSections } from './report-sections';
 import { generateChildren, generateDisabilities } from './generator';
 import { generateJourneys, type Journeys } from './journeys';
 
@@ -144,6 +145,8 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
 
   // ---- The annual report: last year's approved by the Executive, this year's being drafted by its sections' owners ----
   await seedAnnualReports(db, { partnershipId: main.id, today, agencies: agencyIds, groups });
+  // A data section's sentences reworded by the business manager.
+  await seedReportSections(db, { partnershipId: main.id, today });
 
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
 }
