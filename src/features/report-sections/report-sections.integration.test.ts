@@ -262,6 +262,7 @@ describe.each(dialects())('annual report sections (%s)', (dialect) => {
     const res = await owner.post(`/reports/annual/${reportId}/sections/${empty}/submit`);
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('Write the section before submitting it for review');
+    expect(res.body).toContain('href="#text"');
     expect((await sectionRow(empty)).status).toBe('not_started');
   });
 

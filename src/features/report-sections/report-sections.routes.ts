@@ -76,6 +76,7 @@ export async function reportSectionsRoutes(app: FastifyInstance, { db, now, mail
     const manages = req.scopes.has('report.manage');
     const me = user(req).id;
     const lastEvent = events[0];
+    const canReview = editable(ctx) && manages && section.status === 'submitted';
     const v = opts.values ?? {};
     return reply.code(opts.status ?? 200).view('report-sections/views/section.njk', {
       title: section.heading, report, section, owner: ctx.owner, base: base(ctx),
@@ -85,12 +86,14 @@ export async function reportSectionsRoutes(app: FastifyInstance, { db, now, mail
       editedCount: data ? Object.keys(data.edits).length - data.stale.length : 0,
       canEdit, canComment: editable(ctx),
       canSubmit: canEdit && (section.kind === 'written' ? section.status === 'drafting' : section.status === 'not_started' || section.status === 'drafting'),
-      canReview: editable(ctx) && manages && section.status === 'submitted',
+      canReview,
       reviewedVersion: latest?.number ?? 0,
       returned: section.status === 'drafting' && lastEvent?.kind === 'returned' ? lastEvent : null,
       versions, events: events.map((e) => ({ ...e, label: EVENT_LABELS[e.kind] })),
       comments: comments.map((c) => ({ ...c, canResolve: editable(ctx) && c.resolvedAt === null && (c.authorId === me || manages) })),
-      commentMax: COMMENT_MAX, reasonMax: REASON_MAX, values: v, errors: opts.errors ? formErrors(opts.errors) : undefined,
+      commentMax: COMMENT_MAX, reasonMax: REASON_MAX, values: v,
+      // A submission or decision refused links to the section's text, the review form being gone once someone else decided.
+      errors: opts.errors ? formErrors(opts.errors, { submit: 'text', decision: canReview ? 'decision' : 'text' }) : undefined,
     });
   };
 
