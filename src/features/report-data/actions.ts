@@ -4,7 +4,7 @@ import type { Block } from '../../domain/annual-report';
 import { ACTION_SOURCES, type ActionSourceCode } from '../../domain/assurance';
 import { londonInstant, londonParts } from '../../domain/london';
 import { actionSummary, type ActionSummary } from '../actions/tracker.service';
-import { longDate, paragraph, periodNoun, sentence, type Edition } from './figures';
+import { longDate, ownWork, paragraph, periodNoun, sentence, type Edition } from './figures';
 import type { SectionInput } from './missing';
 
 /**
@@ -37,7 +37,7 @@ export async function actionsSection(db: Db, input: SectionInput & { now: Date }
     actionSummary(db, input.partnershipId, input.from, input.to, { asAt }),
     onTrackBySource(db, input.partnershipId, asAt),
   ]);
-  return actionsBlocks({ summary, onTrack }, ed);
+  return actionsBlocks({ summary, onTrack }, ownWork(ed));
 }
 
 export function actionsBlocks({ summary: s, onTrack }: ActionsFigures, ed: Edition): Block[] {

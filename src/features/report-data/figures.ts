@@ -16,6 +16,12 @@ export type Edition = { publish: boolean; settings: SuppressionSettings };
 export const INTERNAL: Edition = Object.freeze({ publish: false, settings: DEFAULT_SUPPRESSION });
 export const PUBLIC: Edition = Object.freeze({ publish: true, settings: DEFAULT_SUPPRESSION });
 
+/**
+ * The edition for figures of the partnership's own work (courses, reviews, audits, actions, Section 11
+ * returns): they count no children, so nothing in them is suppressed in either edition.
+ */
+export const ownWork = (ed: Edition): Edition => ({ ...ed, publish: false });
+
 /** Whether a count is hidden in this edition. */
 export const hides = (ed: Edition, value: number | null): boolean => ed.publish && isSmall(value, ed.settings);
 

@@ -20,7 +20,7 @@ export async function frontDoorSection(db: Db, input: SectionInput & { now: Date
 const perCent = (x: number | null) => (x === null ? 'no' : pct(x));
 
 /** The front door's sentences with their ids, in the order frontDoorSentences gives them. */
-export function frontDoorItems(m: FrontDoorMeasures, ed: Edition): TextItem[] {
+export function frontDoorItems(m: FrontDoorMeasures, ed: Edition, period: { from: string; to: string }): TextItem[] {
   const texts = frontDoorSentences(m);
   const ids = ['contacts'];
   if (m.decided > 0) ids.push('decided-in-time');
@@ -47,13 +47,16 @@ export function frontDoorItems(m: FrontDoorMeasures, ed: Edition): TextItem[] {
     'agency-checks': [m.checksAll.requested, m.checksAll.withinTimescale, m.checksAll.completed + m.checksAll.overdue],
     'consultation-line': [m.consultations, m.consultationsNeedingRequest],
   };
-  return ids.map((id, i) => (figuresOf[id]!.some((n) => hides(ed, n)) ? hidden[id]!() : { id, text: texts[i]! }));
+  return ids.map((id, i) => {
+    if (id === 'contacts' && m.contacts === 0) return { id, text: `No contacts were received at the front door from ${periodName(period.from, period.to)}.` };
+    return figuresOf[id]!.some((n) => hides(ed, n)) ? hidden[id]!() : { id, text: texts[i]! };
+  });
 }
 
 type Row = { label: string; value: Cell; percent?: true };
 
 export function frontDoorBlocks(m: FrontDoorMeasures, input: { from: string; to: string }, ed: Edition): Block[] {
-  const blocks: Block[] = [{ type: 'list', items: frontDoorItems(m, ed) }];
+  const blocks: Block[] = [{ type: 'list', items: frontDoorItems(m, ed, input) }];
   if (m.contacts === 0 && m.consultations === 0 && m.checksAll.requested === 0) return blocks;
   const rows: Row[] = [
     { label: 'Contacts received', value: m.contacts },

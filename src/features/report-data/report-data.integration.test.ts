@@ -314,6 +314,9 @@ describe.each(dialects())('the report’s figures of the partnership’s own wor
     // Whether attendance is marked yet is for the partnership, not the public.
     const published = await generateDataSection(t.db, 'training_figures', input({ publish: true }));
     expect(sentences(published).map((s) => s.id)).toEqual(['delivered', 'face-to-face', 'evaluation', 'impact']);
+    // Professionals trained are no children: their small counts are printed in either edition.
+    expect(sentences(published).some((s) => s.suppressed)).toBe(false);
+    expect(tables(published)[0]!.rows.at(-2)).toEqual(['Alpha Partnership Council', '2', '25%']);
     expect(await generateDataSection(t.db, 'training_figures', input({ from: '2020-04-01', to: '2021-03-31' })))
       .toEqual([{ type: 'paragraph', id: 'delivered', text: 'No multi-agency training sessions were delivered from April 2020 to March 2021.' }]);
   });
@@ -335,6 +338,7 @@ describe.each(dialects())('the report’s figures of the partnership’s own wor
       ['actions-raised', '4 actions were raised during the year from reviews, audits, Section 11, inspections and the partnership\'s meetings; 2 actions were completed, 1 of them by their due date.'],
       ['actions-open', 'On 31 March 2026, 1 open action was on track and 1 action was overdue.'],
     ]);
+    expect(await generateDataSection(t.db, 'actions_status', input({ publish: true }))).toEqual(blocks);
     expect(markdownRows(tables(blocks)[0]!)).toEqual([
       '| Actions by source | Raised | Completed | Of which late | On track | Overdue |',
       '| Review | 3 | 2 | 1 | 0 | 1 |',
@@ -375,6 +379,8 @@ describe.each(dialects())('the report’s figures of the partnership’s own wor
     expect(hidden.rows.find((r) => r[0] === 'Progressed to referral (%)')).toEqual(['Progressed to referral (%)', 'c']);
     expect(hidden.note).toContain('c: a small number (1 to 5) not shown');
     expect(JSON.stringify(published)).not.toMatch(/\b3 contacts|"3"/);
+    expect(sentences(await generateDataSection(t.db, 'front_door', input({ from: '2020-04-01', to: '2021-03-31' }))))
+      .toEqual([{ id: 'contacts', text: 'No contacts were received at the front door from April 2020 to March 2021.' }]);
   });
 
   it('gives every data section with an id on every sentence, unique within the section, and no child’s name', async () => {

@@ -3,7 +3,7 @@ import type { Block } from '../../domain/annual-report';
 import { LEARNING_THEMES, type LearningTheme } from '../../domain/assurance';
 import { auditSummary, type AuditSummary } from '../audits/results.service';
 import { reviewYearSummary, type ReviewYearSummary } from '../reviews/reviews.service';
-import { inWords, paragraph, pct, periodName, periodNoun, sentence, type Edition } from './figures';
+import { inWords, ownWork, paragraph, pct, periodName, periodNoun, sentence, type Edition } from './figures';
 import type { SectionInput } from './missing';
 
 /**
@@ -18,7 +18,7 @@ export async function reviewsAuditsSection(db: Db, input: SectionInput, ed: Edit
     reviewYearSummary(db, input.partnershipId, input.from, input.to),
     auditSummary(db, input.partnershipId, input.from, input.to),
   ]);
-  return reviewsAuditsBlocks(reviews, audits, ed);
+  return reviewsAuditsBlocks(reviews, audits, ownWork(ed));
 }
 
 /** "one rapid review was", "two rapid reviews were", "no rapid reviews were". */

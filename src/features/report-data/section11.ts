@@ -2,7 +2,7 @@ import type { Db } from '../../db/create-db';
 import type { Block } from '../../domain/annual-report';
 import { cycleComparison } from '../section11/comparison.service';
 import { RATINGS, RATING_LABELS } from '../section11/ratings';
-import { inWords, longDate, paragraph, periodName, sentence, slug, type Edition } from './figures';
+import { inWords, longDate, ownWork, paragraph, periodName, sentence, slug, type Edition } from './figures';
 import type { SectionInput } from './missing';
 
 /**
@@ -12,7 +12,8 @@ import type { SectionInput } from './missing';
  * agencies it reviewed; the ratings are counted, never shown against an agency.
  */
 
-export async function section11Section(db: Db, input: SectionInput, ed: Edition): Promise<Block[]> {
+export async function section11Section(db: Db, input: SectionInput, edition: Edition): Promise<Block[]> {
+  const ed = ownWork(edition);
   const cycles = await db.selectFrom('section11_cycle').select(['id'])
     .where('partnership_id', '=', input.partnershipId).where('status', '!=', 'planned')
     .where((eb) => eb.or([eb.between('open_date', input.from, input.to), eb.between('due_date', input.from, input.to)]))

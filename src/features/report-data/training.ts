@@ -2,7 +2,7 @@ import type { Db } from '../../db/create-db';
 import type { Block } from '../../domain/annual-report';
 import { percent } from '../training-reports/aggregate';
 import { trainingSummary, type TrainingSummary } from '../training-reports/reports.service';
-import { paragraph, pct, periodName, sentence, type Edition } from './figures';
+import { ownWork, paragraph, pct, periodName, sentence, type Edition } from './figures';
 import type { SectionInput } from './missing';
 
 /**
@@ -18,7 +18,8 @@ export async function trainingSection(db: Db, input: SectionInput & { now: Date 
 
 const score = (x: number) => x.toFixed(1);
 
-export function trainingBlocks(s: TrainingSummary, ed: Edition): Block[] {
+export function trainingBlocks(s: TrainingSummary, edition: Edition): Block[] {
+  const ed = ownWork(edition);
   const period = periodName(s.from, s.to);
   if (s.sessionsDelivered === 0) {
     return [paragraph(sentence('delivered', ed, () => `No multi-agency training sessions were delivered from ${period}.`))];
@@ -31,7 +32,7 @@ export function trainingBlocks(s: TrainingSummary, ed: Edition): Block[] {
     blocks.push(paragraph(sentence('face-to-face', ed, () => `${pct(s.faceToFacePct!)} of the sessions were delivered face to face.`)));
   }
   // Whether the figure can be trusted yet is for the partnership, not its readers.
-  if (!ed.publish && s.participantsUnmarked > 0) {
+  if (!edition.publish && s.participantsUnmarked > 0) {
     blocks.push(paragraph(sentence('unmarked', ed, (say) =>
       `Attendance has not yet been marked for ${say.count(s.sessionsUnmarked, 'session', 'sessions')}; the ${say.count(s.participantsUnmarked, 'participant', 'participants')} booked on ${s.sessionsUnmarked === 1 ? 'it' : 'them'} ${say.one(s.participantsUnmarked) ? 'is' : 'are'} counted as having attended.`)));
   }
