@@ -2,6 +2,7 @@ import type { Db } from '../create-db';
 import type { VoiceEntryInput } from '../../features/voice/voice.service';
 import { chooseEntries, createEntry, withdrawConsent } from '../../features/voice/voice.service';
 import { findReportForPeriod } from '../../features/annual-report/report.repository';
+import { lastFinancialYearEnd } from './partner-data';
 
 /**
  * Two years of what Northmere's children and young people told the partnership: the Children in Care
@@ -115,13 +116,10 @@ const ENTRIES: DemoEntry[] = [
     body: 'Young people said the draft strategy used words they would never use. They asked for it to talk about grooming, debt and fear, and to say what happens after someone tells.' },
 ];
 
-const FY_START_MONTH_DAY = '-04-01';
-
-/** The last complete financial year before today: 1 April to 31 March. */
+/** The last complete financial year before today: 1 April to 31 March, as the partner data's demo has it. */
 export function lastFinancialYear(today: string): { from: string; to: string } {
-  const year = Number(today.slice(0, 4));
-  const endYear = today.slice(4) >= FY_START_MONTH_DAY ? year : year - 1;
-  return { from: `${endYear - 1}-04-01`, to: `${endYear}-03-31` };
+  const to = lastFinancialYearEnd(today);
+  return { from: `${Number(to.slice(0, 4)) - 1}-04-01`, to };
 }
 
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
