@@ -21,6 +21,7 @@ import { seedGovernance } from './governance';
 import { seedFrontDoorQuality } from './front-door-quality';
 import { seedAnnualReports } from './annual-report';
 import { seedReportSections } from './report-sections';
+import { chooseDemoVoice, seedVoice } from './voice';
 import { generateChildren, generateDisabilities } from './generator';
 import { generateJourneys, type Journeys } from './journeys';
 
@@ -147,6 +148,11 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
   await seedAnnualReports(db, { partnershipId: main.id, today, agencies: agencyIds, groups });
   // A data section's sentences reworded by the business manager.
   await seedReportSections(db, { partnershipId: main.id, today });
+
+  // ---- The voice of the child: two years of groups, surveys, quotes and case studies, with consent and anonymisation ----
+  const voiceEntries = await seedVoice(db, { partnershipId: main.id, today });
+  // Chosen into the last financial year's annual report, when the demo has one being drafted (seeded above this line).
+  await chooseDemoVoice(db, { partnershipId: main.id, today, entries: voiceEntries });
 
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
 }
