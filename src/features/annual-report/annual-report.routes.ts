@@ -217,7 +217,7 @@ export async function annualReportRoutes(app: FastifyInstance, { db, now, mailer
     const [{ active }, missing, people] = await Promise.all([reportContents(db, pid(req), report.id), missingCatalogueEntries(db, pid(req), report.id), writers(db, pid(req))]);
     const v: Form = values ?? { source: missing.length ? undefined : 'custom', after: active.at(-1) ? String(active.at(-1)!.id) : 'start', owner: 'none' };
     return reply.code(errors ? 400 : 200).view('annual-report/views/add-section.njk', {
-      title: 'Add a section', report, values: v, version: values?.version ?? String(report.version), errors: errors ? formErrors(errors, { source: missing.length ? 'source' : 'source-custom' }) : undefined,
+      title: 'Add a section', report, values: v, version: values?.version ?? String(report.version), errors: errors ? formErrors(errors) : undefined,
       missing: missing.map((e) => ({ value: e.key, text: e.heading, hint: { text: `${SECTION_KINDS[e.kind]}. ${e.guidance}` }, checked: v.source === e.key })),
       afterItems: [
         { value: 'start', text: 'At the start of the report', selected: v.after === 'start' },
