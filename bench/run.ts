@@ -21,6 +21,8 @@
  *    own API token, for --duration seconds.
  *  - training: 200 practitioners, each signed in, book one session of 20 places at the same moment through
  *    the server: exactly 20 confirmed and 180 waiting, with the p50/p95/p99 latency of the 200 requests.
+ *  - annual-report: the demo partnership's annual report (--children children, 400 by default) assembled in
+ *    each version and rendered as HTML, DOCX and PDF, as `beacon report annual` makes it (first, then median of --repeats).
  * Both on embedded PGlite and on PostgreSQL (a throwaway cluster, or BENCH_DATABASE_URL on 127.0.0.1).
  *
  *   npm run bench -- [--only startup|home|children|returns|indicators] [--dialect pglite|postgres|both] [--repeats 3]
@@ -49,12 +51,13 @@ import { returnsBench, type ReturnsResult } from './lib/returns';
 import { repoRoot, stopAllServers, type DbEnv } from './lib/server';
 import { startupBench, type StartupResult } from './lib/startup';
 import { TRAINING_PEOPLE, TRAINING_PLACES, trainingBookingBench, type TrainingBookingResult } from './training-booking';
+import { annualReportBench, type AnnualReportResult } from './annual-report';
 import { Cleanup, table } from './lib/util';
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
 function usage(message: string): never {
-  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children|returns|indicators|mash|api|training] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
+  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children|returns|indicators|mash|api|training|annual-report] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
     '[--connections 1-200] [--duration 1-60] [--warmup 0-30] [--children 1-100000] [--no-npm] [--max-minutes 1-90] ' +
     `[--search-children 1000-${MAX_SEARCH_CHILDREN}] [--search-requests 12-3000] [--record-requests 10-2000] [--clients 1-32] ` +
     '[--cin-children 100-1000000] [--s903-children 10-100000] [--big-return-mb 0-1000] [--big-dialect pglite|postgres|both] [--python-children 100-100000] '
@@ -88,7 +91,7 @@ const { values } = (() => {
 })();
 if (values.help) usage('benchmarks of start-up time, of the signed-in home page, of finding a child and reading their record, and of importing statutory returns');
 const only = values.only ?? 'all';
-if (!['all', 'startup', 'home', 'children', 'returns', 'indicators', 'mash', 'api', 'training'].includes(only)) usage('--only must be startup, home, children, returns, indicators, mash, api or training');
+if (!['all', 'startup', 'home', 'children', 'returns', 'indicators', 'mash', 'api', 'training', 'annual-report'].includes(only)) usage('--only must be startup, home, children, returns, indicators, mash, api, training or annual-report');
 const indicatorScale = values['indicator-scale'] === undefined ? 1 : Number(values['indicator-scale']);
 if (!(indicatorScale >= 0.01 && indicatorScale <= 1)) usage('--indicator-scale must be a number from 0.01 to 1');
 const dialectArg = values.dialect ?? 'both';
@@ -96,7 +99,7 @@ if (!['pglite', 'postgres', 'both'].includes(dialectArg)) usage('--dialect must 
 const bigDialectArg = values['big-dialect'] ?? 'both';
 if (!['pglite', 'postgres', 'both'].includes(bigDialectArg)) usage('--big-dialect must be pglite, postgres or both');
 const options = {
-  only: only as 'all' | 'startup' | 'home' | 'children' | 'returns' | 'indicators' | 'mash' | 'api' | 'training',
+  only: only as 'all' | 'startup' | 'home' | 'children' | 'returns' | 'indicators' | 'mash' | 'api' | 'training' | 'annual-report',
   dialects: (dialectArg === 'both' ? ['pglite', 'postgres'] : [dialectArg]) as ('pglite' | 'postgres')[],
   repeats: intOption(values.repeats, 'repeats', 1, 10, 3),
   connections: intOption(values.connections, 'connections', 1, 200, 20),
@@ -134,6 +137,7 @@ const runIndicators = options.only === 'all' || options.only === 'indicators';
 const runApi = options.only === 'all' || options.only === 'api';
 const runMash = options.only === 'all' || options.only === 'mash';
 const runTraining = options.only === 'all' || options.only === 'training';
+const runAnnualReport = options.only === 'all' || options.only === 'annual-report';
 
 const tmp = os.tmpdir();
 /** Error text goes into the results file: no machine paths in it. */
@@ -168,6 +172,7 @@ const results = {
   api: [] as ApiResult[],
   mash: [] as MashResult[],
   training: [] as TrainingBookingResult[],
+  annualReport: [] as AnnualReportResult[],
   errors: [] as string[],
 };
 
@@ -328,6 +333,14 @@ async function main() {
         });
       }
     }
+    if (runAnnualReport) {
+      for (const dialect of options.dialects) {
+        await section(`annual-report ${dialect}`, async () => {
+          log(`Annual report on ${dialect}: the demo's report assembled and rendered as HTML, DOCX and PDF…`);
+          results.annualReport.push(await annualReportBench({ dialect, db: await fresh(dialect)(), children: options.children ?? 400, repeats: options.repeats, log }));
+        });
+      }
+    }
     if (runApi) {
       for (const dialect of options.dialects) {
         await section(`api ${dialect}`, async () => {
@@ -378,6 +391,20 @@ async function main() {
       ['Database', 'Confirmed', 'Waiting', 'Failed', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'All answered in ms'],
       results.training.map((r) => [r.dialect, String(r.confirmed), String(r.waiting), String(r.failures), r.latencyMs.p50.toFixed(1), r.latencyMs.p95.toFixed(1),
         r.latencyMs.p99.toFixed(1), r.latencyMs.max.toFixed(0), r.elapsedMs.toFixed(0)]),
+    ));
+    console.log('');
+  }
+  if (results.annualReport.length) {
+    const r0 = results.annualReport[0]!;
+    console.log(`Annual report: the demo partnership's report for ${r0.period.from} to ${r0.period.to} (${r0.children} children), assembled and rendered (ms; first, then median of ${options.repeats})`);
+    console.log(table(
+      ['Database', 'Sections', 'Assemble internal first', 'Assemble internal', 'Assemble public', 'HTML', 'DOCX', 'PDF', 'PDF pages', 'HTML KB', 'DOCX KB', 'PDF KB', 'Internal PDF in all'],
+      results.annualReport.map((r) => {
+        const f = (format: string) => r.render.find((x) => x.format === format)!;
+        return [r.dialect, String(r.sections), String(r.assembleMs.internal.firstMs), String(r.assembleMs.internal.medianMs), String(r.assembleMs.public.medianMs),
+          String(f('html').medianMs), String(f('docx').medianMs), String(f('pdf').medianMs), String(f('pdf').pages),
+          String(Math.round(f('html').bytes / 1024)), String(Math.round(f('docx').bytes / 1024)), String(Math.round(f('pdf').bytes / 1024)), String(f('pdf').totalMs)];
+      }),
     ));
     console.log('');
   }
