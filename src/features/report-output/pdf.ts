@@ -135,9 +135,14 @@ class Writer {
 
   table(table: TableBlock) {
     const { doc } = this;
-    const columns = table.head.length;
-    const figure = columns > 1 ? Math.min(56, (this.width * 0.5) / (columns - 1)) : 0;
-    const widths = [this.width - figure * (columns - 1), ...Array<number>(columns - 1).fill(figure)];
+    // Each figure column as wide as its longest word (a heading such as "Completed" is never split), the
+    // measures taking the rest; figure columns are narrowed evenly if they would leave the measures too little.
+    const longestWord = (text: string, bold: boolean) => Math.max(...t(text).split(/\s+/).map((w) =>
+      doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(9.5).widthOfString(w)));
+    const wanted = table.head.slice(1).map((h, j) => Math.max(36, longestWord(h, true), ...table.rows.map((r) => longestWord(r[j + 1] ?? '', false))) + 2 * CELL_PAD + 2);
+    const scale = Math.min(1, (this.width * 0.6) / wanted.reduce((a, b) => a + b, 0));
+    const figures = wanted.map((w) => w * scale);
+    const widths = [this.width - figures.reduce((a, b) => a + b, 0), ...figures];
     const xs = widths.map((_, i) => MARGIN + widths.slice(0, i).reduce((a, b) => a + b, 0));
     const cellHeight = (cells: string[], bold: boolean) => Math.max(...cells.map((c, i) =>
       doc.font(bold || i === 0 ? 'Helvetica-Bold' : 'Helvetica').fontSize(9.5).heightOfString(t(c), { width: widths[i]! - 2 * CELL_PAD }))) + 2 * CELL_PAD;
