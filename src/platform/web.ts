@@ -272,7 +272,8 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
     return reply.type('text/html').view(`errors/${page}.njk`, {
       kind,
       cspNonce: reply.cspNonce?.script,
-      message: status === 400 && err ? err.message : null,
+      // A 400 or 409 is Beacon's own refusal (a bad request, a locked or changed record): its message says why.
+      message: (status === 400 || status === 409) && err ? err.message : null,
       // A stack or message never reaches the browser in production.
       detail: status >= 500 && config.env !== 'production' ? err?.stack : null,
       user: signedIn ? s!.user : null,
