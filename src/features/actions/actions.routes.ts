@@ -7,6 +7,7 @@ import { londonParts } from '../../domain/london';
 import type { AppDeps } from '../../platform/deps';
 import { Forbidden, ValidationFailed, type FieldError } from '../../platform/errors';
 import { formErrors } from '../../platform/forms';
+import { pagination } from '../../platform/pagination';
 import { listAgencies } from '../agencies/agencies.service';
 import { trackerCsv } from './actions-csv';
 import {
@@ -95,13 +96,7 @@ export async function actionsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
       rows: list.rows.map((r) => ({
         ...r, sourceLabel: ACTION_SOURCES[r.source], statusLabel: ACTION_STATUSES[r.status], ragLabel: ACTION_RAG_LABELS[r.rag], ragClass: RAG_TAG[r.rag],
       })),
-      pagination: list.pages > 1 ? {
-        previous: list.page > 1 ? { href: href(list.page - 1) } : undefined,
-        next: list.page < list.pages ? { href: href(list.page + 1) } : undefined,
-        items: Array.from({ length: list.pages }, (_, i) => i + 1)
-          .filter((n) => n === 1 || n === list.pages || Math.abs(n - list.page) <= 2)
-          .flatMap((n, i, shown) => [...(i > 0 && n - shown[i - 1]! > 1 ? [{ ellipsis: true }] : []), { number: n, href: href(n), current: n === list.page }]),
-      } : null,
+      pagination: pagination(list.page, list.pages, href),
     });
   });
 

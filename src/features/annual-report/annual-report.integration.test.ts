@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_CATALOGUE } from '../../domain/annual-report';
 import { startTestSmtp, type TestSmtp } from '../../testing/smtp';
-import { PASSWORD, TOTP_SECRET, createTestApp, signIn, type Client, type TestApp } from '../../testing/test-app';
+import { addTestPerson, createTestApp, signIn, type Client, type TestApp } from '../../testing/test-app';
 import { dialects } from '../../testing/test-db';
 import { addAgency } from '../agencies/agencies.service';
-import { addUser } from '../users/users.service';
 
 const summaryOf = (html: string) => [...html.matchAll(/<a href="(#[^"]+)">([^<]+)<\/a>/g)].map((m) => `${m[1]} ${m[2]!.trim()}`);
 const versionIn = (html: string) => /name="version" value="(\d+)"/.exec(html)![1]!;
@@ -25,9 +24,7 @@ describe.each(dialects())('annual report: the builder and the Executive’s appr
   let reportId: string;
 
   const person = async (email: string, agencyId: number, roles: string[], partnershipId = t.fixture.a.id) => {
-    const { id } = await addUser(t.db, partnershipId, { email, name: email.split('@')[0]!.replace('.', ' '), agencyId, roles, password: PASSWORD });
-    await t.db.updateTable('app_user').set({ mfa_secret: TOTP_SECRET, mfa_enrolled_at: new Date() }).where('id', '=', id).execute();
-    return id;
+    return addTestPerson(t.db, partnershipId, { email, name: email.split('@')[0]!.replace('.', ' '), agencyId, roles });
   };
   const sections = () => t.db.selectFrom('report_section').selectAll().where('report_id', '=', reportId).orderBy('position').orderBy('id').execute();
   const activeHeadings = async () => (await sections()).filter((s) => !s.removed_at).map((s) => s.heading);

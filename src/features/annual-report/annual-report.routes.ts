@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { londonParts } from '../../domain/london';
 import type { AppDeps } from '../../platform/deps';
 import { ValidationFailed, type FieldError } from '../../platform/errors';
-import { formErrors } from '../../platform/forms';
+import { dateFields, formErrors, text, type Form } from '../../platform/forms';
 import {
-  REPORT_STATUS, SECTION_KINDS, SECTION_STATUS, StructureConflict, addSection, changeOwner, createReport, dateFields, defaultTitle,
+  REPORT_STATUS, SECTION_KINDS, SECTION_STATUS, StructureConflict, addSection, changeOwner, createReport, defaultTitle,
   lastCompleteFinancialYear, listReports, missingCatalogueEntries, moveSection, parseNewReport, parseNewSection, periodText, removeSection,
-  reportContents, reportHistory, restoreSection, sectionsOwnedBy, text, writers, type Form,
+  reportContents, reportHistory, restoreSection, sectionsOwnedBy, writers,
 } from './annual-report.service';
 import {
   ApprovalRefused, NotReadyToSend, approvals, parseDecision, partnersStillToApprove, recordDecision, reopenReport, sectionsNotAccepted, sendForApproval,

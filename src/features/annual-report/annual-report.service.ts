@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/create-db';
 import type { ReportEventKind, ReportStatus, SectionKind, SectionStatus } from '../../db/schema-annual-report';
 import { REPORT_CATALOGUE, catalogueEntry, type CatalogueEntry, type OwnerHint } from '../../domain/annual-report';
-import { isIsoDate } from '../../domain/calendar';
 import { EmailRefused, type Mailer } from '../../platform/email';
 import { NotFound, ValidationFailed, type FieldError } from '../../platform/errors';
+import { dateFrom, text, type Form } from '../../platform/forms';
 import { ROLE_NAMES, ROLES, type Role, type Scope } from '../../platform/permissions';
 import { assertEditable, findReportForPeriod, findSection, type AnnualReport, type ReportSection } from './report.repository';
 
@@ -58,25 +58,6 @@ export function lastCompleteFinancialYear(today: string): { from: string; to: st
 
 export const defaultTitle = (from: string, to: string) => `Annual report ${from.slice(0, 4)} to ${to.slice(0, 4)}`;
 
-export type Form = Record<string, string | string[] | undefined>;
-export const text = (form: Form, name: string): string => {
-  const v = form[name];
-  return (Array.isArray(v) ? v[0] ?? '' : v ?? '').trim();
-};
-
-/** Day, month and year boxes as an ISO date; null when all are empty; 'invalid' when they make no real date. */
-export function dateFrom(form: Form, prefix: string): string | null | 'invalid' {
-  const [d, m, y] = ['day', 'month', 'year'].map((k) => text(form, `${prefix}-${k}`));
-  if (!d && !m && !y) return null;
-  if (!/^\d{1,2}$/.test(d!) || !/^\d{1,2}$/.test(m!) || !/^\d{4}$/.test(y!)) return 'invalid';
-  const iso = `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
-  return isIsoDate(iso) ? iso : 'invalid';
-}
-
-export function dateFields(prefix: string, date: string): Record<string, string> {
-  const [y, m, d] = date.split('-');
-  return { [`${prefix}-day`]: String(Number(d)), [`${prefix}-month`]: String(Number(m)), [`${prefix}-year`]: y! };
-}
 
 // ---- People ----
 

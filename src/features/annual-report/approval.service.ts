@@ -3,7 +3,8 @@ import type { AgencyType } from '../../db/schema';
 import type { ApprovalDecision } from '../../db/schema-annual-report';
 import { EmailRefused, type Mailer } from '../../platform/email';
 import { NotFound, ValidationFailed, type FieldError } from '../../platform/errors';
-import { emailsOfRole, periodText, text, type Form } from './annual-report.service';
+import { text, type Form } from '../../platform/forms';
+import { emailsOfRole, periodText } from './annual-report.service';
 import { ReportLocked, activeSections, type AnnualReport, type ReportSection } from './report.repository';
 
 /**

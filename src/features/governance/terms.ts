@@ -1,7 +1,7 @@
 import type { AgencyType } from '../../db/schema';
 import type { AssuranceGroupTable } from '../../db/schema-assurance';
 import type { Attendance, ChallengeRaiser, ChallengeStatus, MeetingStatus, MemberRole } from '../../db/schema-governance';
-import { addMonths, isIsoDate } from '../../domain/calendar';
+import { addMonths } from '../../domain/calendar';
 import type { ActionRag } from '../../domain/assurance';
 
 /** The words of the partnership's governance: its groups, their members and meetings, and the challenge log. */
@@ -74,32 +74,7 @@ export const defaultResponseDue = (raisedOn: string) => addMonths(raisedOn, 1);
 
 // ---- Form reading ----
 
-export type Form = Record<string, string | string[] | undefined>;
-
-export const text = (form: Form, name: string): string => {
-  const v = form[name];
-  return (Array.isArray(v) ? v[0] ?? '' : v ?? '').trim();
-};
-export const list = (form: Form, name: string): string[] => {
-  const v = form[name];
-  return (Array.isArray(v) ? v : v === undefined || v === '' ? [] : [v]).map((x) => x.trim()).filter(Boolean);
-};
-
-/** Day, month and year boxes as an ISO date; null when all three are empty; 'invalid' when they make no real date. */
-export function dateFrom(form: Form, prefix: string): string | null | 'invalid' {
-  const [d, m, y] = ['day', 'month', 'year'].map((k) => text(form, `${prefix}-${k}`));
-  if (!d && !m && !y) return null;
-  if (!/^\d{1,2}$/.test(d!) || !/^\d{1,2}$/.test(m!) || !/^\d{4}$/.test(y!)) return 'invalid';
-  const iso = `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
-  return isIsoDate(iso) ? iso : 'invalid';
-}
-
-/** The form's boxes for an ISO date. */
-export function dateFields(prefix: string, date: string | null | undefined): Record<string, string> {
-  if (!date) return {};
-  const [y, m, d] = date.split('-');
-  return { [`${prefix}-day`]: String(Number(d)), [`${prefix}-month`]: String(Number(m)), [`${prefix}-year`]: y! };
-}
+export { dateFields, dateFrom, list, text, type Form } from '../../platform/forms';
 
 /** "14:05", "9.30" or "0930" as HH:MM:00; null when it is no time of day. */
 export function timeFrom(value: string): string | null {

@@ -4,6 +4,7 @@ import { labelOf } from '../../domain/codes';
 import type { AppDeps } from '../../platform/deps';
 import { ValidationFailed, type FieldError } from '../../platform/errors';
 import { formErrors } from '../../platform/forms';
+import { pagination } from '../../platform/pagination';
 import { AGENCY_TYPES, listAgencies } from '../agencies/agencies.service';
 import { DAY_NAMES, RAGS, RAG_LABELS, countdown, type MashSettingsForm } from './mash-clock';
 import {
@@ -155,14 +156,7 @@ export async function mashRoutes(app: FastifyInstance, { db, now, mailer }: AppD
     return reply.view('mash/views/checks.njk', {
       ...common, title: 'MASH checks for your agency', counts: queue.counts,
       open: queue.open.map((c) => ({ ...c, countdown: countdown(c.dueAt, at) })), completed: queue.completed,
-      pagination: queue.pages > 1 ? {
-        previous: queue.page > 1 ? { href: `/mash/checks?page=${queue.page - 1}` } : undefined,
-        next: queue.page < queue.pages ? { href: `/mash/checks?page=${queue.page + 1}` } : undefined,
-        items: Array.from({ length: queue.pages }, (_, i) => i + 1)
-          .filter((n) => n === 1 || n === queue.pages || Math.abs(n - queue.page) <= 2)
-          .flatMap((n, i, shown) => [...(i > 0 && n - shown[i - 1]! > 1 ? [{ ellipsis: true }] : []),
-            { number: n, href: `/mash/checks?page=${n}`, current: n === queue.page }]),
-      } : null,
+      pagination: pagination(queue.page, queue.pages, (n) => `/mash/checks?page=${n}`),
       page: queue.page, pages: queue.pages,
     });
   });

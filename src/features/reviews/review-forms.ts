@@ -1,5 +1,6 @@
-import { CALENDAR_RANGE, isIsoDate } from '../../domain/calendar';
+import { CALENDAR_RANGE } from '../../domain/calendar';
 import type { FieldError } from '../../platform/errors';
+import { dateFrom, text, type Form } from '../../platform/forms';
 import { longDate } from './review-clocks';
 
 /**
@@ -8,34 +9,10 @@ import { longDate } from './review-clocks';
  * error summary's link puts the cursor.
  */
 
-export type Form = Record<string, string | string[] | undefined>;
+export { list, text, type Form } from '../../platform/forms';
 
 export const MAX_TEXT = 20_000;
 export const MAX_LINE = 300;
-
-export function text(form: Form, name: string): string {
-  const v = form[name];
-  return ((Array.isArray(v) ? v[0] : v) ?? '').trim();
-}
-
-export function list(form: Form, name: string): string[] {
-  return ([] as string[]).concat(form[name] ?? []).map((s) => s.trim()).filter(Boolean);
-}
-
-/** The three boxes of a date input as an ISO date; null when all are empty; 'invalid' when they make no date. */
-export function dateFrom(form: Form, name: string): string | null | 'invalid' {
-  const [d, m, y] = ['day', 'month', 'year'].map((k) => text(form, `${name}-${k}`));
-  if (!d && !m && !y) return null;
-  if (!/^\d{1,2}$/.test(d!) || !/^\d{1,2}$/.test(m!) || !/^\d{4}$/.test(y!)) return 'invalid';
-  const iso = `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
-  return isIsoDate(iso) ? iso : 'invalid';
-}
-
-/** An ISO date as the three boxes show it. */
-export function dateBoxes(name: string, date: string | null): Form {
-  if (!date) return {};
-  return { [`${name}-day`]: String(Number(date.slice(8, 10))), [`${name}-month`]: String(Number(date.slice(5, 7))), [`${name}-year`]: date.slice(0, 4) };
-}
 
 export type DateRule = {
   /** "the date the partnership became aware": the words the messages use. */

@@ -4,7 +4,7 @@ import { londonParts } from '../../domain/london';
 import type { ClockContext } from '../../domain/timescales';
 import type { AppDeps } from '../../platform/deps';
 import { Forbidden, ValidationFailed, type FieldError } from '../../platform/errors';
-import { formErrors } from '../../platform/forms';
+import { dateFields, formErrors, text, type Form } from '../../platform/forms';
 import { actionsOfSource } from '../actions/actions.service';
 import { listAgencies } from '../agencies/agencies.service';
 import { searchChildren } from '../children/children.service';
@@ -14,7 +14,6 @@ import {
   ABUSE_LABELS, HARM_LABELS, NOTIFY_LABELS, REVIEW_RAG_LABELS, RR_DECISION_LABELS, STAGES, STAGE_LABELS, STATUS_LABELS, clocksOf, isStage,
   meetsCriteria, ragOf, type ReviewClock, type ReviewRag,
 } from './review-clocks';
-import { dateBoxes, text, type Form } from './review-forms';
 import {
   EditConflict, addMilestone, addRecommendation, closeBlocker, closeReview, createBriefing, findBriefing, findMilestone, findReturn,
   findReview, linkChild, listReviews, recentYears, recordDecision, recordNotification, removeMilestone, reopenReview, returnsAwaitingAgency,
@@ -136,7 +135,7 @@ export async function reviewsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
   });
 
   const notificationValues = (r: ReviewView): Form => ({
-    ...dateBoxes('awareOn', r.aware_on), summary: r.summary, abuseOrNeglect: r.abuse_or_neglect, harm: r.harm,
+    ...dateFields('awareOn', r.aware_on), summary: r.summary, abuseOrNeglect: r.abuse_or_neglect, harm: r.harm,
     agencies: r.agencies.map((a) => String(a.agencyId)), version: String(r.version),
   });
 
@@ -210,7 +209,7 @@ export async function reviewsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
     await req.audit({ action: 'review.read', recordType: 'review', recordId: review.id, detail: { form: 'decision' } });
     return decisionPage(reply, review, {
       decision: review.notify_decision ?? undefined, rationale: review.notify_rationale ?? undefined,
-      ...dateBoxes('decidedOn', review.decided_on), ...dateBoxes('notifiedOn', review.notified_on), version: String(review.version),
+      ...dateFields('decidedOn', review.decided_on), ...dateFields('notifiedOn', review.notified_on), version: String(review.version),
     });
   });
 
@@ -240,10 +239,10 @@ export async function reviewsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
     const r = await findReview(db, pid(req), params(req).id, { names: false });
     await req.audit({ action: 'review.read', recordType: 'review', recordId: r.id, detail: { form: 'rapid_review' } });
     return rapidReviewPage(reply, r, {
-      ...dateBoxes('rrMeetingOn', r.rr_meeting_on), rrDecision: r.rr_decision ?? undefined, otherLearning: r.other_learning ?? undefined,
-      ...dateBoxes('otherLearningCompletedOn', r.other_learning_completed_on), rrRationale: r.rr_rationale ?? undefined,
-      ...dateBoxes('rrDecidedOn', r.rr_decided_on), ...dateBoxes('rrSentOn', r.rr_sent_on), panelResponse: r.panel_response ?? '',
-      ...dateBoxes('panelResponseOn', r.panel_response_on), panelNote: r.panel_note ?? undefined, version: String(r.version),
+      ...dateFields('rrMeetingOn', r.rr_meeting_on), rrDecision: r.rr_decision ?? undefined, otherLearning: r.other_learning ?? undefined,
+      ...dateFields('otherLearningCompletedOn', r.other_learning_completed_on), rrRationale: r.rr_rationale ?? undefined,
+      ...dateFields('rrDecidedOn', r.rr_decided_on), ...dateFields('rrSentOn', r.rr_sent_on), panelResponse: r.panel_response ?? '',
+      ...dateFields('panelResponseOn', r.panel_response_on), panelNote: r.panel_note ?? undefined, version: String(r.version),
     });
   });
 
@@ -312,9 +311,9 @@ export async function reviewsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
     const r = await findReview(db, pid(req), params(req).id, { names: false });
     await req.audit({ action: 'review.read', recordType: 'review', recordId: r.id, detail: { form: 'practice_review' } });
     return practiceReviewPage(reply, r, {
-      ...dateBoxes('commissionedOn', r.cspr_commissioned_on ?? r.rr_decided_on), terms: r.cspr_terms ?? undefined, leadReviewer: r.cspr_lead_reviewer ?? undefined,
+      ...dateFields('commissionedOn', r.cspr_commissioned_on ?? r.rr_decided_on), terms: r.cspr_terms ?? undefined, leadReviewer: r.cspr_lead_reviewer ?? undefined,
       independent: r.cspr_reviewer_independent === null ? undefined : r.cspr_reviewer_independent ? 'yes' : 'no',
-      ...dateBoxes('completedOn', r.cspr_completed_on), ...dateBoxes('publishedOn', r.cspr_published_on), publicationUrl: r.cspr_publication_url ?? undefined,
+      ...dateFields('completedOn', r.cspr_completed_on), ...dateFields('publishedOn', r.cspr_published_on), publicationUrl: r.cspr_publication_url ?? undefined,
       version: String(r.version),
     });
   });
@@ -355,7 +354,7 @@ export async function reviewsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
   app.get('/reviews/:id/milestones/:milestoneId', { config: { access: 'assurance.manage' } }, async (req, reply) => {
     const m = await findMilestone(db, pid(req), params(req).id, Number(params(req).milestoneId));
     await req.audit({ action: 'review_milestone.read', recordType: 'review', recordId: m.reviewId, detail: { milestone: m.id } });
-    return milestonePage(reply, { reference: m.reference, reviewId: m.reviewId, milestoneId: m.id, values: { name: m.name, ...dateBoxes('dueOn', m.dueOn), ...dateBoxes('completedOn', m.completedOn) } });
+    return milestonePage(reply, { reference: m.reference, reviewId: m.reviewId, milestoneId: m.id, values: { name: m.name, ...dateFields('dueOn', m.dueOn), ...dateFields('completedOn', m.completedOn) } });
   });
 
   app.post('/reviews/:id/milestones/:milestoneId', { config: { access: 'assurance.manage' } }, async (req, reply) => {
@@ -547,7 +546,7 @@ export async function reviewsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
     await req.audit({ action: 'learning_briefing.read', recordType: 'review', recordId: b.reviewId, detail: { briefing: b.id, form: true } });
     return briefingFormPage(reply, {
       reference: b.reference, reviewId: b.reviewId, briefingId: b.id,
-      values: { title: b.title, keyMessages: b.keyMessages, audience: b.audience, ...dateBoxes('publishedOn', b.publishedOn) },
+      values: { title: b.title, keyMessages: b.keyMessages, audience: b.audience, ...dateFields('publishedOn', b.publishedOn) },
     });
   });
 

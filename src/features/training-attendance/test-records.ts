@@ -1,7 +1,6 @@
 import type { Db } from '../../db/create-db';
 import type { Attendance, BookingStatus, CourseDelivery, SessionStatus } from '../../db/schema-training';
-import { PASSWORD, TOTP_SECRET } from '../../testing/test-app';
-import { addUser } from '../users/users.service';
+import { addTestPerson } from '../../testing/test-app';
 
 /** Training records written straight to the database, for the tests of attendance, evaluation and reports. */
 
@@ -39,9 +38,7 @@ export async function book(db: Db, partnershipId: number, sessionId: string, use
 
 /** A practitioner of an agency, in the partnership, who can sign in. */
 export async function addPractitioner(db: Db, partnershipId: number, agencyId: number, email: string, name: string, roles: string[] = ['practitioner']) {
-  const { id } = await addUser(db, partnershipId, { email, name, agencyId, roles, password: PASSWORD });
-  await db.updateTable('app_user').set({ mfa_secret: TOTP_SECRET, mfa_enrolled_at: new Date() }).where('id', '=', id).execute();
-  return id;
+  return addTestPerson(db, partnershipId, { email, name, agencyId, roles });
 }
 
 export const userId = async (db: Db, email: string) => (await db.selectFrom('app_user').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;

@@ -7,6 +7,7 @@ import {
 import type { AppDeps } from '../../platform/deps';
 import { ValidationFailed, type FieldError } from '../../platform/errors';
 import { formErrors } from '../../platform/forms';
+import { pagination } from '../../platform/pagination';
 import { findReport, ReportLocked } from '../annual-report/report.repository';
 import { themesChartSvg } from './chart';
 import {
@@ -68,13 +69,7 @@ export async function voiceRoutes(app: FastifyInstance, { db, now }: AppDeps) {
       ...view, total: list.total, page: list.page, pages: list.pages, filtered: q !== '',
       rows: list.rows.map(row),
       counts: counts.map((c) => ({ ...c, label: VOICE_THEMES[c.theme] })), chart: themesChartSvg(counts),
-      pagination: list.pages > 1 ? {
-        previous: list.page > 1 ? { href: href(list.page - 1) } : undefined,
-        next: list.page < list.pages ? { href: href(list.page + 1) } : undefined,
-        items: Array.from({ length: list.pages }, (_, i) => i + 1)
-          .filter((n) => n === 1 || n === list.pages || Math.abs(n - list.page) <= 2)
-          .flatMap((n, i, shown) => [...(i > 0 && n - shown[i - 1]! > 1 ? [{ ellipsis: true }] : []), { number: n, href: href(n), current: n === list.page }]),
-      } : null,
+      pagination: pagination(list.page, list.pages, href),
     });
   });
 
