@@ -2,17 +2,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastFinancialYearEnd } from '../src/db/seed/partner-data';
 import { londonParts } from '../src/domain/london';
-import { Person, expectAccessible, hasChromium, launchBrowser, signIn, startServer, type Server } from './support';
+import { expectAccessible, hasChromium, heading, launchBrowser, Person, type Server, signIn, startServer } from './support';
 
 /*
  * The business manager finds this year's annual report half written in the demo, moves a section, adds a
  * section of the partnership's own (after correcting the form) and reads the report's history; a member of
  * the Executive opens the report's approval page. Each page is checked with axe.
  */
-
-async function heading(page: Page, text: string | RegExp) {
-  await page.locator('h1', { hasText: text }).first().waitFor();
-}
 
 /** The contents' section headings, in order. */
 async function contents(page: Page): Promise<string[]> {

@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Person, expectAccessible, expectFrontendJsRan, hasChromium, launchBrowser, signIn, startServer, type Server } from './support';
+import { expectAccessible, expectFrontendJsRan, hasChromium, heading, launchBrowser, Person, type Server, signIn, startServer } from './support';
 
 /*
  * A section of the annual report from its owner's draft to its acceptance: the ICB's designated nurse,
@@ -11,10 +11,6 @@ import { Person, expectAccessible, expectFrontendJsRan, hasChromium, launchBrows
 
 const NURSE = 'designated.nurse@nhs.net';
 const MANAGER = 'business.manager@northmere.gov.uk';
-
-async function heading(page: Page, text: string | RegExp) {
-  await page.locator('h1', { hasText: text }).first().waitFor();
-}
 
 describe.skipIf(!hasChromium)('annual report sections: drafting, review and reworded figures', { timeout: 240_000 }, () => {
   let server: Server;

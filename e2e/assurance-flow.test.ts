@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
 import { addWorkingDays } from '../src/domain/calendar';
@@ -6,7 +6,7 @@ import { londonParts } from '../src/domain/london';
 import { seedDemo } from '../src/db/seed/demo';
 import { loadConfig } from '../src/platform/config';
 import { createTestDb, type TestDb } from '../src/testing/test-db';
-import { Person, expectAccessible, hasChromium, launchBrowser, signIn } from './support';
+import { expectAccessible, fillDate, hasChromium, heading, launchBrowser, Person, signIn } from './support';
 
 /*
  * From a serious incident to an action completed with evidence, by the two people who share it: the
@@ -17,18 +17,6 @@ import { Person, expectAccessible, hasChromium, launchBrowser, signIn } from './
  */
 
 const POLICE = 'Northmere and Eastholm Police';
-
-async function heading(page: Page, text: string | RegExp) {
-  await page.locator('h1', { hasText: text }).first().waitFor();
-}
-
-async function fillDate(page: Page, group: string, date: string) {
-  const [year, month, day] = date.split('-');
-  const fieldset = page.getByRole('group', { name: group, exact: true });
-  await fieldset.getByLabel('Day').fill(String(Number(day)));
-  await fieldset.getByLabel('Month').fill(String(Number(month)));
-  await fieldset.getByLabel('Year').fill(year!);
-}
 
 function daysBefore(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);

@@ -3,10 +3,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { sql } from 'kysely';
 import { LEARNING_THEMES, type LearningTheme } from '../src/domain/assurance';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CHROMIUM_PATH, Person, checkedPages, demoUser, expectAccessible, expectFrontendJsRan, hasChromium, launchBrowser, signIn, startServer,
-  type Server,
-} from './support';
+import { checkedPages, CHROMIUM_PATH, demoUser, expectAccessible, expectFrontendJsRan, hasChromium, heading, launchBrowser, Person, type Server, signIn, startServer } from './support';
 
 /*
  * Beacon in a real browser, used as people use it: sign-in with an authenticator code, the worklists,
@@ -23,10 +20,6 @@ function hasFocus(locator: Locator): Promise<boolean> {
 }
 
 /** Waits for the page to show this main heading. */
-async function heading(page: Page, text: string | RegExp) {
-  await page.locator('h1', { hasText: text }).first().waitFor();
-}
-
 /** The GOV.UK error summary: shown, focused, and each of its links leads to a field on the page. */
 async function expectErrorSummary(page: Page, messages: string[]) {
   const summary = page.locator('.govuk-error-summary');

@@ -1,11 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
 import { seedDemo } from '../src/db/seed/demo';
 import { loadConfig } from '../src/platform/config';
 import { startTestSmtp, type TestSmtp } from '../src/testing/smtp';
 import { createTestDb, type TestDb } from '../src/testing/test-db';
-import { Person, expectAccessible, hasChromium, launchBrowser, signIn } from './support';
+import { expectAccessible, hasChromium, heading, launchBrowser, Person, signIn } from './support';
 
 /*
  * One enquiry from contact to decision, by the three people who share it: a social worker at the front
@@ -17,10 +17,6 @@ import { Person, expectAccessible, hasChromium, launchBrowser, signIn } from './
 
 const POLICE = 'Northmere and Eastholm Police';
 const HEALTH = 'Northmere Hospitals NHS Foundation Trust';
-
-async function heading(page: Page, text: string | RegExp) {
-  await page.locator('h1', { hasText: text }).first().waitFor();
-}
 
 describe.skipIf(!hasChromium)('the front door and the MASH, three people and one enquiry', { timeout: 180_000 }, () => {
   let smtp: TestSmtp;

@@ -111,3 +111,17 @@ export async function expectAccessible(page: Page, label: string) {
 export async function expectFrontendJsRan(page: Page) {
   await expect.poll(() => page.locator('body').getAttribute('class')).toContain('govuk-frontend-supported');
 }
+
+/** Waits for the page whose h1 says this: the page a click or a form has led to. */
+export async function heading(page: Page, text: string | RegExp) {
+  await page.locator('h1', { hasText: text }).first().waitFor();
+}
+
+/** Fills a GOV.UK date input, found by its fieldset's legend, with an ISO date. */
+export async function fillDate(page: Page, group: string, date: string) {
+  const [year, month, day] = date.split('-');
+  const fieldset = page.getByRole('group', { name: group, exact: true });
+  await fieldset.getByLabel('Day').fill(String(Number(day)));
+  await fieldset.getByLabel('Month').fill(String(Number(month)));
+  await fieldset.getByLabel('Year').fill(year!);
+}

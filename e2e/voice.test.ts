@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonParts } from '../src/domain/london';
-import { Person, expectAccessible, hasChromium, launchBrowser, signIn, startServer, type Server } from './support';
+import { expectAccessible, fillDate, hasChromium, heading, launchBrowser, Person, type Server, signIn, startServer } from './support';
 
 /*
  * The voice of the child from a young person's words to the annual report: a social worker records a
@@ -13,18 +13,6 @@ import { Person, expectAccessible, hasChromium, launchBrowser, signIn, startServ
 const WORKER = 'social.worker@northmere.gov.uk';
 const MANAGER = 'business.manager@northmere.gov.uk';
 const TITLE = 'Being asked what I think';
-
-async function heading(page: Page, text: string | RegExp) {
-  await page.locator('h1', { hasText: text }).first().waitFor();
-}
-
-async function fillDate(page: Page, group: string, date: string) {
-  const [year, month, day] = date.split('-');
-  const fieldset = page.getByRole('group', { name: group, exact: true });
-  await fieldset.getByLabel('Day').fill(String(Number(day)));
-  await fieldset.getByLabel('Month').fill(String(Number(month)));
-  await fieldset.getByLabel('Year').fill(year!);
-}
 
 describe.skipIf(!hasChromium)('the voice of the child: a quote recorded and chosen into the annual report', { timeout: 240_000 }, () => {
   let server: Server;
