@@ -6,6 +6,8 @@ import { registerWeb, type NavItem, type RouteRecord } from './platform/web';
 import { adminRoutes } from './features/admin/admin.routes';
 import { apiRoutes } from './features/api/api.routes';
 import { authRoutes } from './features/auth/auth.routes';
+import { ssoRoutes } from './features/auth/sso.routes';
+import { ssoAdminRoutes } from './features/admin/sso.routes';
 import { childrenRoutes } from './features/children/children.routes';
 import { recordsRoutes } from './features/children/records.routes';
 import { childDetailsRoutes } from './features/children/child-details.routes';
@@ -93,6 +95,8 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
 
   await app.register(async (scope) => {
     await authRoutes(scope, appDeps);
+    await ssoRoutes(scope, appDeps);
+    await ssoAdminRoutes(scope, appDeps);
     await homeRoutes(scope, appDeps);
     await childrenRoutes(scope, appDeps);
     await worklistsRoutes(scope, appDeps);

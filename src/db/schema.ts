@@ -5,6 +5,7 @@ import type { AuditsDatabase } from './schema-audits';
 import type { GovernanceDatabase } from './schema-governance';
 import type { Section11Database } from './schema-section11';
 import type { ReviewsDatabase } from './schema-reviews';
+import type { SsoDatabase } from './schema-sso';
 import type { TrainingDatabase, TrainingSettings } from './schema-training';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -650,7 +651,7 @@ export interface AdopterTable extends JourneyRow {
  * Every table. Features with many tables keep their row types in a file of their own
  * (`schema-<feature>.ts`) and join them here.
  */
-export interface Database extends AnnualReportDatabase, AssuranceDatabase, GovernanceDatabase, AuditsDatabase, ReviewsDatabase, TrainingDatabase, Section11Database {
+export interface Database extends AnnualReportDatabase, AssuranceDatabase, GovernanceDatabase, AuditsDatabase, ReviewsDatabase, TrainingDatabase, Section11Database, SsoDatabase {
   import_run: ImportRunTable;
   validation_issue: ValidationIssueTable;
   rag_rule: RagRuleTable;

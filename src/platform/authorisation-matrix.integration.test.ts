@@ -20,7 +20,7 @@ type Extra = { trainingSessionId: string; trainingBookingId: string; trainingCou
   auditThemeId: number; auditQuestionId: number; auditQuestionToRemoveId: number; auditRoundId: string; auditCaseId: string; auditModerationRoundId: string; auditModerationCaseId: string; auditFindingId: string; auditFindingToRemoveId: string;
   govGroupId: number; govMemberId: number; govMeetingId: string; govItemId: number; govGuestId: number; govChallengeId: string;
   sectionsReportId: string; writtenSectionId: number; dataSectionId: number; sectionCommentId: number;
-  annualReportId: string; reportSectionId: number; voiceEntryId: string };
+  annualReportId: string; reportSectionId: number; voiceEntryId: string; accountRequestId: string };
 /** `onlyFor`: of the roles allowed, those who reach this record of their own partnership (its own person, or those who manage it); the others get the same 404 as for another partnership's. */
 /** `refusedFor`: of the roles allowed, those refused (403) this record of their own partnership because it is another person's (a report section they do not own); another partnership's is 404 to them as to anyone. */
 type Row = { allow: Expect; record?: boolean; onlyFor?: Role[]; refusedFor?: Role[]; request: (f: Fixture & Extra) => { url: string; form?: Record<string, string> } };
@@ -85,6 +85,17 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/partnership/population': { allow: ADMIN, request: () => ({ url: '/admin/partnership/population', form: { childPopulation: 'many' } }) },
   'POST /admin/partnership/timescales': { allow: ADMIN, request: () => ({ url: '/admin/partnership/timescales', form: { strategy_discussion: '9' } }) },
   'POST /admin/agencies': { allow: ADMIN, request: () => ({ url: '/admin/agencies', form: { name: '' } }) },
+  // ---- Single sign-on: partnership A's agency has it set up (off), and a person it brought in waits for A's approval. The form is refused by
+  // validation; turning it off works each time; approving without a role is refused; refusing works once (then it is refused as decided).
+  'GET /sign-in/organisation': { allow: 'public', request: () => ({ url: '/sign-in/organisation' }) },
+  'POST /sign-in/organisation': { allow: 'public', request: () => ({ url: '/sign-in/organisation', form: { email: '' } }) },
+  'GET /sign-in/organisation/callback': { allow: 'public', request: () => ({ url: '/sign-in/organisation/callback?code=x&state=y' }) },
+  'GET /admin/agencies/:agencyId/sso': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/agencies/${f.a.agencyId}/sso` }) },
+  'POST /admin/agencies/:agencyId/sso': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/agencies/${f.a.agencyId}/sso`, form: { issuerUrl: '' } }) },
+  'POST /admin/agencies/:agencyId/sso/disable': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/agencies/${f.a.agencyId}/sso/disable` }) },
+  'GET /admin/users/requests/:requestId': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/users/requests/${f.accountRequestId}` }) },
+  'POST /admin/users/requests/:requestId/approve': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/users/requests/${f.accountRequestId}/approve`, form: { roles: '' } }) },
+  'POST /admin/users/requests/:requestId/refuse': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/users/requests/${f.accountRequestId}/refuse` }) },
   'GET /admin/teams': { allow: ADMIN, request: () => ({ url: '/admin/teams' }) },
   'POST /admin/teams': { allow: ADMIN, request: () => ({ url: '/admin/teams', form: { name: '' } }) },
   'POST /admin/teams/:teamId/members': { allow: ADMIN, record: true, request: (f) => ({ url: `/admin/teams/${f.teamId}/members`, form: { userId: String(f.targetUserId) } }) },
@@ -496,6 +507,18 @@ async function seedMatrixAudits(db: TestApp['db'], fixture: Fixture) {
   };
 }
 
+/** Single sign-on in partnership A, as the rows above describe them: its agency's configuration, and a person waiting for approval. */
+async function seedMatrixSso(db: TestApp['db'], fixture: Fixture) {
+  await db.insertInto('agency_sso').values({ agency_id: fixture.a.agencyId, partnership_id: fixture.a.id, issuer_url: 'https://idp.a.test', client_id: 'beacon',
+    client_secret_sealed: 'v1.x.y.z', email_domains: ['a.test'], updated_at: new Date() }).execute();
+  const person = await db.insertInto('app_user').values({ email: 'waiting@a.test', name: 'Waiting Person', agency_id: fixture.a.agencyId, password_hash: '',
+    mfa_secret: null, mfa_enrolled_at: null, mfa_last_step: null, status: 'disabled', locked_until: null, last_sign_in_at: null, last_partnership_id: fixture.a.id,
+    email_verified_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+  const request = await db.insertInto('account_request').values({ partnership_id: fixture.a.id, user_id: person.id, agency_id: fixture.a.agencyId, requested_at: new Date() })
+    .returning('id').executeTakeFirstOrThrow();
+  return { accountRequestId: request.id };
+}
+
 /** Governance's records in partnership A, as the rows above describe them. */
 async function seedMatrixGovernance(db: TestApp['db'], fixture: Fixture) {
   const a = fixture.a.id;
@@ -561,7 +584,8 @@ describe.each(dialects())('authorisation matrix (%s)', (dialect) => {
     const reportSection = await t.db.selectFrom('report_section').select('id').where('report_id', '=', annualReport.id).orderBy('position').offset(1).limit(1).executeTakeFirstOrThrow();
     const voiceEntry = await t.db.insertInto('voice_entry').values({ partnership_id: t.fixture.a.id, kind: 'survey', title: 'Matrix survey', body: 'Most feel safe.',
       collected_on: '2025-06-01', respondents: 40, themes: ['feeling_safe'], consent: 'not_needed', anonymised: true, updated_at: new Date() }).returning('id').executeTakeFirstOrThrow();
-    f = { ...t.fixture, ...reportSections, annualReportId: annualReport.id, reportSectionId: reportSection.id, voiceEntryId: voiceEntry.id, ...training, ...booking, ...governance, ...audits, ...s11, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
+    const sso = await seedMatrixSso(t.db, t.fixture);
+    f = { ...t.fixture, ...sso, ...reportSections, annualReportId: annualReport.id, reportSectionId: reportSection.id, voiceEntryId: voiceEntry.id, ...training, ...booking, ...governance, ...audits, ...s11, reviewId: review.id, reviewMilestoneId: milestone.id, reviewBriefingId: briefing.id, actionId: actionId!, targetUserId: target.id, referralId: referral.id, teamId: team.id, importRunId: run.id, partnerDataSetId: partnerData.id, emailId: email.id, frontDoorContactId: frontDoorContact.id, mashEnquiryId: enquiry.id, agencyCheckId: check.id, frontDoorAuditId: fdAudit.id };
   });
   afterAll(async () => { await t?.close(); });
 

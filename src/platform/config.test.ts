@@ -15,6 +15,12 @@ describe('configuration', () => {
     expect(c.seedDemo).toBe(false);
     expect(c.cookieSecure).toBe(true);
   });
+  it('uses no development key for single sign-on secrets in production', () => {
+    expect(loadConfig({}).ssoSecretKey).toBeTruthy();
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) }).ssoSecretKey).toBeNull();
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), SSO_SECRET_KEY: 'y'.repeat(40) }).ssoSecretKey).toBe('y'.repeat(40));
+    expect(() => loadConfig({ SSO_SECRET_KEY: 'short' })).toThrow(/SSO_SECRET_KEY/);
+  });
   it('names a bad variable', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ SESSION_SECRET: 'short' })).toThrow(/SESSION_SECRET/);

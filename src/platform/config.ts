@@ -26,6 +26,8 @@ const schema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   /** Requests a partner system's token may make a minute. */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(300),
+  /** Encrypts agencies' single sign-on client secrets in the database (32+ characters); single sign-on needs it in production. */
+  SSO_SECRET_KEY: z.string().min(32).optional(),
 });
 
 export type Config = {
@@ -47,11 +49,14 @@ export type Config = {
   mailFrom: string;
   publicUrl: string;
   apiRateLimitPerMinute: number;
+  /** Null in production without SSO_SECRET_KEY: single sign-on then cannot be set up or used. */
+  ssoSecretKey: string | null;
 };
 
 export class ConfigError extends Error {}
 
 const DEVELOPMENT_SECRET = 'beacon-development-secret-not-for-production-use';
+const DEVELOPMENT_SSO_KEY = 'beacon-development-sso-key-not-for-production-use';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -83,5 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+    // Optional even in production, unlike SESSION_SECRET: a deployment without single sign-on needs no key.
+    ssoSecretKey: e.SSO_SECRET_KEY ?? (production ? null : DEVELOPMENT_SSO_KEY),
   };
 }

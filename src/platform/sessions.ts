@@ -28,12 +28,16 @@ export const SESSION_COOKIE = 'beacon_session';
 const digest = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
 /** Starts a session and returns the token for the cookie; only its digest is stored. */
-export async function createSession(db: Db, userId: number, opts: { mfaPassed: boolean; partnershipId: number | null; ip?: string; userAgent?: string }, now: Date): Promise<string> {
+export async function createSession(
+  db: Db, userId: number,
+  opts: { mfaPassed: boolean; partnershipId: number | null; ip?: string; userAgent?: string; sso?: { amr: string[] | null; acr: string | null } },
+  now: Date,
+): Promise<string> {
   const token = crypto.randomBytes(32).toString('base64url');
   await db.insertInto('session').values({
     id: digest(token), user_id: userId, partnership_id: opts.partnershipId, mfa_passed: opts.mfaPassed,
     ip: opts.ip ?? null, user_agent: opts.userAgent?.slice(0, 300) ?? null, created_at: now, last_seen_at: now,
-    ended_at: null, end_reason: null,
+    ended_at: null, end_reason: null, sso_amr: opts.sso?.amr ?? null, sso_acr: opts.sso?.acr ?? null,
   }).execute();
   return token;
 }

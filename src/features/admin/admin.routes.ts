@@ -7,6 +7,8 @@ import { ROLES, ROLE_NAMES } from '../../platform/permissions';
 import { AGENCY_TYPES, addAgency, listAgencies } from '../agencies/agencies.service';
 import { TIMESCALE_RULES, unitName } from '../../domain/timescales';
 import { findPartnershipById, listChildPopulations, setChildPopulation, setLocalTimescales, settingsOf } from '../partnerships/partnerships.service';
+import { listPendingRequests } from '../users/account-requests.service';
+import { ssoStateOfAgencies } from '../auth/sso-config.service';
 import { addUser, endUserSessions, findUserInPartnership, listUsers, resetMfa, setRoles, setUserStatus } from '../users/users.service';
 
 const roleItems = (selected: string[] = []) =>
@@ -23,8 +25,9 @@ export async function adminRoutes(app: FastifyInstance, { db }: AppDeps) {
 
   app.get('/admin/users', { config: { access: 'admin.users' } }, async (req, reply) => {
     const users = await listUsers(db, pid(req));
-    await req.audit({ action: 'user.list', recordType: 'user', detail: { results: users.length } });
-    return reply.view('admin/views/users.njk', { title: 'People and roles', users, roleLabels: Object.fromEntries(ROLE_NAMES.map((r) => [r, ROLES[r].label])) });
+    const pending = await listPendingRequests(db, pid(req));
+    await req.audit({ action: 'user.list', recordType: 'user', detail: { results: users.length, pending: pending.length } });
+    return reply.view('admin/views/users.njk', { title: 'People and roles', users, pending, roleLabels: Object.fromEntries(ROLE_NAMES.map((r) => [r, ROLES[r].label])) });
   });
 
   const newUserPage = async (req: FastifyRequest, values: Record<string, unknown> = {}, errors?: ReturnType<typeof formErrors>) => ({
@@ -106,7 +109,7 @@ export async function adminRoutes(app: FastifyInstance, { db }: AppDeps) {
     return {
       localTimescales,
       title: 'Partnership and agencies', p: partnership, populations: await listChildPopulations(db, pid(req)),
-      agencies: await listAgencies(db, pid(req)), agencyTypes: AGENCY_TYPES,
+      agencies: await listAgencies(db, pid(req)), agencyTypes: AGENCY_TYPES, ssoStates: Object.fromEntries(await ssoStateOfAgencies(db, pid(req))),
       typeLabels: Object.fromEntries(AGENCY_TYPES.map((t) => [t.value, t.label])), ...extra,
     };
   };

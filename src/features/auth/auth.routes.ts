@@ -6,6 +6,7 @@ import { requiresMfa } from '../../platform/permissions';
 import { SESSION_COOKIE, createSession, endSession, endSessionsOfUser, membershipsOf, passMfa, switchPartnership } from '../../platform/sessions';
 import { changePassword, checkPassword, checkTotp, completeEnrolment, markSignedIn, recordFailure, startEnrolment } from './auth.service';
 import { awaitingVerification } from '../training/registration.service';
+import { passwordRefusedFor } from './sso-config.service';
 
 const signInForm = z.object({ email: z.string().trim(), password: z.string(), next: z.string().optional() });
 
@@ -62,6 +63,11 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps) {
     if (result.outcome !== 'ok') {
       await audit(req, result.outcome === 'disabled' ? 'sign_in.disabled' : 'sign_in.failed', 'denied', result.userId, body.email);
       return again('Enter a correct email address and password', 401);
+    }
+    // Told only after the right password, so the message reveals nothing to someone guessing.
+    if (await passwordRefusedFor(db, result.userId)) {
+      await audit(req, 'sign_in.password_not_allowed', 'denied', result.userId, result.email);
+      return again('Your organisation signs you in to Beacon: use Sign in with your organisation', 403);
     }
     const memberships = await membershipsOf(db, result.userId);
     const user = await db.selectFrom('app_user').select(['mfa_enrolled_at', 'last_partnership_id']).where('id', '=', result.userId).executeTakeFirstOrThrow();
