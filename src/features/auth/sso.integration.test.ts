@@ -101,7 +101,9 @@ describe.each(dialects())('single sign-on (%s)', (dialect) => {
     const page = await c.get('/sign-in');
     expect(page.body).toContain('Sign in with your organisation');
     expect(page.body).toContain('href="/sign-in/organisation"');
-    await c.get('/sign-in/organisation');
+    // The form's answer is a redirect to the provider: browsers hold that redirect to the page's form-action.
+    const form = await c.get('/sign-in/organisation');
+    expect(String(form.headers['content-security-policy'])).toContain(`form-action 'self' ${provider.issuer}`);
     const blank = await c.post('/sign-in/organisation', { email: '' });
     expect(blank.statusCode).toBe(400);
     expect(blank.body).toContain('Enter your work email address');

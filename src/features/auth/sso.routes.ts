@@ -5,7 +5,7 @@ import { requiresMfa } from '../../platform/permissions';
 import { SESSION_COOKIE, createSession, endSession, membershipsOf } from '../../platform/sessions';
 import { isSingleEmailAddress } from '../../platform/email';
 import { markSignedIn } from './auth.service';
-import { CALLBACK_PATH, SSO_COOKIE, SsoUnavailable, completeSsoSignIn, startSsoSignIn, type SsoProblem } from './sso.service';
+import { CALLBACK_PATH, SSO_COOKIE, SsoUnavailable, completeSsoSignIn, providerOrigins, startSsoSignIn, type SsoProblem } from './sso.service';
 
 /** Only a local path: a crafted `next` must not send someone off to another site after sign-in. */
 function safeNext(next: string | undefined | null): string {
@@ -33,8 +33,14 @@ export async function ssoRoutes(app: FastifyInstance, deps: AppDeps) {
   const attemptCookie = { httpOnly: true, sameSite: 'lax' as const, secure: config.cookieSecure, path: '/sign-in/organisation', maxAge: 600 };
   const options = () => ({ key: config.ssoSecretKey, production: config.env === 'production', publicUrl: config.publicUrl, now: deps.now() });
 
-  const page = (reply: FastifyReply, values: { email?: string; next?: string } = {}, errors?: ReturnType<typeof formErrors>, status = 200) =>
-    reply.code(status).view('auth/views/sign-in-organisation.njk', { title: 'Sign in with your organisation', ...values, errors });
+  const page = async (reply: FastifyReply, values: { email?: string; next?: string } = {}, errors?: ReturnType<typeof formErrors>, status = 200) => {
+    const csp = reply.getHeader('content-security-policy');
+    if (typeof csp === 'string') {
+      const origins = (await providerOrigins(db)).filter((o) => /^https?:\/\/[\w.:[\]-]+$/.test(o));
+      reply.header('content-security-policy', csp.replace("form-action 'self'", ["form-action 'self'", ...origins].join(' ')));
+    }
+    return reply.code(status).view('auth/views/sign-in-organisation.njk', { title: 'Sign in with your organisation', ...values, errors });
+  };
 
   app.get('/sign-in/organisation', { config: { access: 'public' } }, async (req, reply) => {
     const q = req.query as { next?: string };

@@ -26,8 +26,28 @@ function providerConfig(sso: ActiveSso, production: boolean): Promise<oidc.Confi
   });
   discovered.set(key, { at: Date.now(), config });
   // A failed discovery is not kept: the next person tries again.
-  config.catch(() => discovered.delete(key));
+  config.then((c) => {
+    const endpoint = c.serverMetadata().authorization_endpoint;
+    if (endpoint) authorizationOrigins.add(new URL(endpoint).origin);
+  }, () => discovered.delete(key));
   return config;
+}
+
+/** Where providers' sign-in pages are, beyond their issuers' own origins, as discovery has found them. */
+const authorizationOrigins = new Set<string>();
+
+/**
+ * The origins the organisation sign-in form may lead to. The page's Content-Security-Policy names them
+ * in form-action: browsers check a form's redirects against it, and the form's answer is the redirect to
+ * the provider.
+ */
+export async function providerOrigins(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('agency_sso').select('issuer_url').where('enabled', '=', true).execute();
+  const origins = new Set(authorizationOrigins);
+  for (const r of rows) {
+    try { origins.add(new URL(r.issuer_url).origin); } catch { /* saved only after validation; nothing to add */ }
+  }
+  return [...origins];
 }
 
 export class SsoUnavailable extends Error {}
