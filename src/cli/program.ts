@@ -3,6 +3,7 @@ import { actionsCommands } from './actions';
 import { agencyCommands } from './agency';
 import { auditCommands } from './audit';
 import { auditsCommands } from './audits';
+import { backupCommands } from './backup';
 import { calendarCommands } from './calendar';
 import type { CliContext } from './context';
 import { dbCommands } from './db';
@@ -47,5 +48,6 @@ export function buildProgram(ctx: CliContext): Command {
   actionsCommands(program, ctx);
   trainingCommands(program, ctx);
   reportCommands(program, ctx);
+  backupCommands(program, ctx);
   return program;
 }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/create-db';
+import type { Database } from '../db/schema';
 
 export type AuditEntry = {
   userId?: number | null;
@@ -50,26 +51,29 @@ function canonicalJson(value: unknown): string {
 /** Appends entries to the hash chain, in one transaction of their own. */
 export async function recordAudit(db: Db, ...entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(tx);
-    const last = await tx.selectFrom('audit_event').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    let seq = last ? Number(last.seq) : 0;
-    let prev = last?.hash ?? GENESIS;
-    const rows = entries.map((e) => {
-      seq += 1;
-      const row: Row = {
-        seq, at: new Date(), user_id: e.userId ?? null, user_email: e.userEmail ?? null, agency_id: e.agencyId ?? null,
-        role: e.role ?? null, partnership_id: e.partnershipId ?? null, action: e.action, record_type: e.recordType ?? null,
-        record_id: e.recordId ?? null, outcome: e.outcome, ip: e.ip ?? null, user_agent: e.userAgent?.slice(0, 300) ?? null,
-        detail: e.detail ?? null,
-      };
-      const hash = hashOf(row, prev);
-      const out = { ...row, detail: row.detail === null ? null : JSON.stringify(row.detail), prev_hash: prev, hash };
-      prev = hash;
-      return out;
-    });
-    await tx.insertInto('audit_event').values(rows as never).execute();
+  await db.transaction().execute((tx) => appendAudit(tx, entries));
+}
+
+/** Appends entries to the chain inside the caller's transaction: they commit, or vanish, with its work (a restore). */
+export async function appendAudit(tx: Transaction<Database>, entries: AuditEntry[]): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(tx);
+  const last = await tx.selectFrom('audit_event').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  let seq = last ? Number(last.seq) : 0;
+  let prev = last?.hash ?? GENESIS;
+  const rows = entries.map((e) => {
+    seq += 1;
+    const row: Row = {
+      seq, at: new Date(), user_id: e.userId ?? null, user_email: e.userEmail ?? null, agency_id: e.agencyId ?? null,
+      role: e.role ?? null, partnership_id: e.partnershipId ?? null, action: e.action, record_type: e.recordType ?? null,
+      record_id: e.recordId ?? null, outcome: e.outcome, ip: e.ip ?? null, user_agent: e.userAgent?.slice(0, 300) ?? null,
+      detail: e.detail ?? null,
+    };
+    const hash = hashOf(row, prev);
+    const out = { ...row, detail: row.detail === null ? null : JSON.stringify(row.detail), prev_hash: prev, hash };
+    prev = hash;
+    return out;
   });
+  await tx.insertInto('audit_event').values(rows as never).execute();
 }
 
 export type VerifyResult =
