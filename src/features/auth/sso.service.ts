@@ -14,27 +14,27 @@ const digest = (token: string) => crypto.createHash('sha256').update(token).dige
 
 /** Discovery answers are kept an hour: a provider's endpoints and keys change rarely, and openid-client refetches keys it does not know. */
 const DISCOVERY_MS = 3_600_000;
-const discovered = new Map<string, { at: number; config: Promise<oidc.Configuration> }>();
+const discovered = new Map<string, { at: number; config: Promise<oidc.Configuration>; authorizationOrigin?: string }>();
+
+const cacheKey = (s: { agencyId: number; issuerUrl: string; clientId: string; updatedAt: Date }) => [s.agencyId, s.issuerUrl, s.clientId, s.updatedAt.getTime()].join('|');
 
 function providerConfig(sso: ActiveSso, production: boolean): Promise<oidc.Configuration> {
-  const key = [sso.agencyId, sso.issuerUrl, sso.clientId, sso.updatedAt.getTime()].join('|');
+  const key = cacheKey(sso);
   const hit = discovered.get(key);
   if (hit && Date.now() - hit.at < DISCOVERY_MS) return hit.config;
   const issuer = new URL(sso.issuerUrl);
   const config = oidc.discovery(issuer, sso.clientId, undefined, oidc.ClientSecretBasic(sso.clientSecret), {
     timeout: 10, execute: insecureAllowed(issuer, production) ? [oidc.allowInsecureRequests] : [],
   });
-  discovered.set(key, { at: Date.now(), config });
+  const entry: { at: number; config: Promise<oidc.Configuration>; authorizationOrigin?: string } = { at: Date.now(), config };
+  discovered.set(key, entry);
   // A failed discovery is not kept: the next person tries again.
   config.then((c) => {
     const endpoint = c.serverMetadata().authorization_endpoint;
-    if (endpoint) authorizationOrigins.add(new URL(endpoint).origin);
+    if (endpoint) entry.authorizationOrigin = new URL(endpoint).origin;
   }, () => discovered.delete(key));
   return config;
 }
-
-/** Where providers' sign-in pages are, beyond their issuers' own origins, as discovery has found them. */
-const authorizationOrigins = new Set<string>();
 
 /**
  * The origins the organisation sign-in form may lead to. The page's Content-Security-Policy names them
@@ -42,10 +42,13 @@ const authorizationOrigins = new Set<string>();
  * the provider.
  */
 export async function providerOrigins(db: Db): Promise<string[]> {
-  const rows = await db.selectFrom('agency_sso').select('issuer_url').where('enabled', '=', true).execute();
-  const origins = new Set(authorizationOrigins);
+  const rows = await db.selectFrom('agency_sso').select(['agency_id', 'issuer_url', 'client_id', 'updated_at']).where('enabled', '=', true).execute();
+  const origins = new Set<string>();
   for (const r of rows) {
     try { origins.add(new URL(r.issuer_url).origin); } catch { /* saved only after validation; nothing to add */ }
+    // Where discovery found the provider's sign-in page elsewhere than its issuer, for the configuration as it is now.
+    const found = discovered.get(cacheKey({ agencyId: r.agency_id, issuerUrl: r.issuer_url, clientId: r.client_id, updatedAt: r.updated_at }))?.authorizationOrigin;
+    if (found) origins.add(found);
   }
   return [...origins];
 }
