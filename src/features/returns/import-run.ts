@@ -93,7 +93,8 @@ export async function runImport(db: Db, importer: ReturnImporter, input: RunImpo
   input.onStarted?.(runId);
 
   const finish = (values: Record<string, unknown>) =>
-    db.updateTable('import_run').set({ ...values, finished_at: new Date() } as never).where('id', '=', runId).execute();
+    db.updateTable('import_run').set({ ...values, ...(typeof values.error === 'string' ? { error: storable(values.error) } : {}), finished_at: new Date() } as never)
+      .where('id', '=', runId).execute();
 
   // Progress goes to the run every second or so while checking; while loading it stays in memory, as a
   // single-connection database holds the run's row behind the transaction.
@@ -160,3 +161,6 @@ export async function runImport(db: Db, importer: ReturnImporter, input: RunImpo
     counts: JSON.stringify({ counts, ...summary }), progress: JSON.stringify({ phase: 'done', bytesRead: bytesTotal, bytesTotal }) });
   return { runId, outcome: 'succeeded', collectionYear, errors, queries, counts, summary };
 }
+
+/** A reason may quote the file, NUL characters and all, and PostgreSQL text cannot hold a NUL: it is kept as \0. */
+const storable = (text: string) => text.replace(/\u0000/g, '\\0');

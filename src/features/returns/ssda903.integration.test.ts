@@ -212,6 +212,16 @@ describe.each(dialects())('SSDA903 import and export (%s)', (dialect) => {
     await expect(run(q, 2020, [text('header.csv', crlf)])).rejects.toThrow(ReturnUnreadable);
   });
 
+  it('keeps a failed run whose reason quotes a NUL character from the file, and says where the file broke', async () => {
+    const p = await partnership();
+    const refused = run(p, 2019, [text('header.csv', `${HEADER}C1,1,01/01/20\u000019,WBRI,,,\n`)]);
+    await expect(refused).rejects.toThrow(ReturnUnreadable);
+    await expect(refused).rejects.toThrow(/header\.csv row 2, DOB/);
+    const failed = await t.db.selectFrom('import_run').select(['outcome', 'error']).where('partnership_id', '=', p).executeTakeFirstOrThrow();
+    expect(failed.outcome).toBe('failed');
+    expect(failed.error).toMatch(/^header\.csv row 2, DOB: "01\/01\/20\\019" is not a date/);
+  });
+
   it('imports a generated 50,000-row episodes file', { timeout: 300_000 }, async () => {
     const p = await partnership();
     const children = 10_000;
