@@ -222,6 +222,14 @@ describe.each(dialects())('SSDA903 import and export (%s)', (dialect) => {
     expect(failed.error).toMatch(/^header\.csv row 2, DOB: "01\/01\/20\\019" is not a date/);
   });
 
+  it('refuses a cell holding a NUL character, naming the row and column, and loads nothing', async () => {
+    const p = await partnership();
+    const refused = run(p, 2019, [text('header.csv', `${HEADER}C1,1,01/01/2019,WB\u0000RI,,,\n`)]);
+    await expect(refused).rejects.toThrow(ReturnUnreadable);
+    await expect(refused).rejects.toThrow(/^header\.csv row 2, ETHNIC: holds a NUL character/);
+    expect(await count('child', p)).toBe(0);
+  });
+
   it('imports a generated 50,000-row episodes file', { timeout: 300_000 }, async () => {
     const p = await partnership();
     const children = 10_000;

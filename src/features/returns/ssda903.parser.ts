@@ -97,6 +97,8 @@ const lineBreaksIn = (record: string[]) => record.reduce((n, v) => n + (v.match(
 
 /** A cell's value: null when empty, a date as YYYY-MM-DD, anything else as written (checking codes is the validator's work). */
 function valueOf(fileName: string, row: number, column: string, raw: string): string | null {
+  // No record can keep a NUL (PostgreSQL text cannot hold one): it is a file damaged or saved in another encoding.
+  if (raw.includes('\u0000')) throw new ReturnUnreadable(`${fileName} row ${row}, ${column}: holds a NUL character; save the file again as UTF-8 CSV`);
   if (raw.trim() === '') return null;
   if (DATE_COLUMNS_903.has(column)) {
     const iso = isoDate(raw.trim());
