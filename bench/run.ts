@@ -23,6 +23,9 @@
  *    the server: exactly 20 confirmed and 180 waiting, with the p50/p95/p99 latency of the 200 requests.
  *  - annual-report: the demo partnership's annual report (--children children, 400 by default) assembled in
  *    each version and rendered as HTML, DOCX and PDF, as `beacon report annual` makes it (first, then median of --repeats).
+ *  - backup: `beacon backup` of the demo partnership grown to --backup-children children (20,000) with their
+ *    journeys, its time and size, and `beacon restore` of it into a fresh database of each dialect (PGlite to
+ *    PostgreSQL and back), every table compared with the original's afterwards.
  * Both on embedded PGlite and on PostgreSQL (a throwaway cluster, or BENCH_DATABASE_URL on 127.0.0.1).
  *
  *   npm run bench -- [--only startup|home|children|returns|indicators] [--dialect pglite|postgres|both] [--repeats 3]
@@ -52,16 +55,17 @@ import { repoRoot, stopAllServers, type DbEnv } from './lib/server';
 import { startupBench, type StartupResult } from './lib/startup';
 import { TRAINING_PEOPLE, TRAINING_PLACES, trainingBookingBench, type TrainingBookingResult } from './training-booking';
 import { annualReportBench, type AnnualReportResult } from './annual-report';
+import { backupBench, type BackupResult } from './backup';
 import { Cleanup, table } from './lib/util';
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
 function usage(message: string): never {
-  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children|returns|indicators|mash|api|training|annual-report] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
+  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children|returns|indicators|mash|api|training|annual-report|backup] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
     '[--connections 1-200] [--duration 1-60] [--warmup 0-30] [--children 1-100000] [--no-npm] [--max-minutes 1-90] ' +
     `[--search-children 1000-${MAX_SEARCH_CHILDREN}] [--search-requests 12-3000] [--record-requests 10-2000] [--clients 1-32] ` +
     '[--cin-children 100-1000000] [--s903-children 10-100000] [--big-return-mb 0-1000] [--big-dialect pglite|postgres|both] [--python-children 100-100000] '
-    + '[--indicator-scale 0.01-1] [--indicator-partnerships 1-20] [--mash-checks 100-20000]');
+    + '[--indicator-scale 0.01-1] [--indicator-partnerships 1-20] [--mash-checks 100-20000] [--backup-children 1000-500000]');
   process.exit(2);
 }
 
@@ -81,7 +85,7 @@ const { values } = (() => {
         'max-minutes': { type: 'string' }, 'search-children': { type: 'string' }, 'search-requests': { type: 'string' },
         'record-requests': { type: 'string' }, clients: { type: 'string' }, 'cin-children': { type: 'string' }, 's903-children': { type: 'string' },
         'big-return-mb': { type: 'string' }, 'big-dialect': { type: 'string' }, 'python-children': { type: 'string' },
-        'indicator-scale': { type: 'string' }, 'indicator-partnerships': { type: 'string' }, 'mash-checks': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'indicator-scale': { type: 'string' }, 'indicator-partnerships': { type: 'string' }, 'mash-checks': { type: 'string' }, 'backup-children': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
@@ -91,7 +95,7 @@ const { values } = (() => {
 })();
 if (values.help) usage('benchmarks of start-up time, of the signed-in home page, of finding a child and reading their record, and of importing statutory returns');
 const only = values.only ?? 'all';
-if (!['all', 'startup', 'home', 'children', 'returns', 'indicators', 'mash', 'api', 'training', 'annual-report'].includes(only)) usage('--only must be startup, home, children, returns, indicators, mash, api, training or annual-report');
+if (!['all', 'startup', 'home', 'children', 'returns', 'indicators', 'mash', 'api', 'training', 'annual-report', 'backup'].includes(only)) usage('--only must be startup, home, children, returns, indicators, mash, api, training, annual-report or backup');
 const indicatorScale = values['indicator-scale'] === undefined ? 1 : Number(values['indicator-scale']);
 if (!(indicatorScale >= 0.01 && indicatorScale <= 1)) usage('--indicator-scale must be a number from 0.01 to 1');
 const dialectArg = values.dialect ?? 'both';
@@ -99,7 +103,7 @@ if (!['pglite', 'postgres', 'both'].includes(dialectArg)) usage('--dialect must 
 const bigDialectArg = values['big-dialect'] ?? 'both';
 if (!['pglite', 'postgres', 'both'].includes(bigDialectArg)) usage('--big-dialect must be pglite, postgres or both');
 const options = {
-  only: only as 'all' | 'startup' | 'home' | 'children' | 'returns' | 'indicators' | 'mash' | 'api' | 'training' | 'annual-report',
+  only: only as 'all' | 'startup' | 'home' | 'children' | 'returns' | 'indicators' | 'mash' | 'api' | 'training' | 'annual-report' | 'backup',
   dialects: (dialectArg === 'both' ? ['pglite', 'postgres'] : [dialectArg]) as ('pglite' | 'postgres')[],
   repeats: intOption(values.repeats, 'repeats', 1, 10, 3),
   connections: intOption(values.connections, 'connections', 1, 200, 20),
@@ -124,6 +128,8 @@ const options = {
   indicatorPartnerships: intOption(values['indicator-partnerships'], 'indicator-partnerships', 1, 20, 20),
   /** Open checks in the police MASH officer's queue for the MASH benchmark. */
   mashChecks: intOption(values['mash-checks'], 'mash-checks', 100, 20_000, 2000),
+  /** The demo partnership's children (with their journeys) for the backup benchmark. */
+  backupChildren: intOption(values['backup-children'], 'backup-children', 1000, MAX_SEARCH_CHILDREN, 20_000),
   /** Each child process of the returns benchmark is stopped after this long. */
   returnsStepTimeoutS: 600,
   // Seeding 200,000 children twice takes a few minutes more than start-up and the home page.
@@ -138,6 +144,7 @@ const runApi = options.only === 'all' || options.only === 'api';
 const runMash = options.only === 'all' || options.only === 'mash';
 const runTraining = options.only === 'all' || options.only === 'training';
 const runAnnualReport = options.only === 'all' || options.only === 'annual-report';
+const runBackup = options.only === 'all' || options.only === 'backup';
 
 const tmp = os.tmpdir();
 /** Error text goes into the results file: no machine paths in it. */
@@ -173,6 +180,7 @@ const results = {
   mash: [] as MashResult[],
   training: [] as TrainingBookingResult[],
   annualReport: [] as AnnualReportResult[],
+  backup: [] as BackupResult[],
   errors: [] as string[],
 };
 
@@ -341,6 +349,18 @@ async function main() {
         });
       }
     }
+    if (runBackup) {
+      const dir = path.join(workDir, 'backup');
+      fs.mkdirSync(dir);
+      for (const dialect of options.dialects) {
+        await section(`backup ${dialect}`, async () => {
+          log(`Backup and restore on ${dialect}: the demo with ${options.backupChildren.toLocaleString('en-GB')} children, backed up, then restored into ${options.dialects.join(' and ')}…`);
+          const r = await backupBench({ dialect, into: options.dialects, fresh, children: options.backupChildren, workDir: dir, log });
+          results.backup.push(r);
+          for (const x of r.restores.filter((y) => !y.equal)) results.errors.push(`backup ${dialect} restored into ${x.into}: tables differ (${x.differing.join(', ')})`);
+        });
+      }
+    }
     if (runApi) {
       for (const dialect of options.dialects) {
         await section(`api ${dialect}`, async () => {
@@ -405,6 +425,15 @@ async function main() {
           String(f('html').medianMs), String(f('docx').medianMs), String(f('pdf').medianMs), String(f('pdf').pages),
           String(Math.round(f('html').bytes / 1024)), String(Math.round(f('docx').bytes / 1024)), String(Math.round(f('pdf').bytes / 1024)), String(f('pdf').totalMs)];
       }),
+    ));
+    console.log('');
+  }
+  if (results.backup.length) {
+    console.log('Backup and restore: beacon backup, then beacon restore of the file into a fresh database (s; each command in a process of its own)');
+    console.log(table(
+      ['From', 'Children', 'Rows', 'Tables', 'Backup s', 'File MB', 'Into', 'Restore s', 'Rows/s restored', 'Every table equal'],
+      results.backup.flatMap((b) => b.restores.map((r) => [b.dialect, b.children.toLocaleString('en-GB'), b.rows.toLocaleString('en-GB'), String(b.tables),
+        String(b.backupS), (b.bytes / 2 ** 20).toFixed(1), r.into, String(r.restoreS), r.rowsPerS.toLocaleString('en-GB'), r.equal ? 'yes' : `NO: ${r.differing.join(', ')}`])),
     ));
     console.log('');
   }

@@ -11,6 +11,7 @@ import { seedDemo } from '../db/seed/demo';
 import { addPartnership } from '../features/partnerships/partnerships.service';
 import { recordAudit } from '../platform/audit';
 import { runCli } from '../testing/cli';
+import { tableDigests, withoutAuditLog } from '../testing/db-digest';
 import { seedFixture } from '../testing/test-app';
 import { createTestDb, dialects, type Dialect, type TestDb } from '../testing/test-db';
 
@@ -19,26 +20,6 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const cliOn = (db: Db, dialect: Dialect) => (args: string[], stdin = '') =>
   runCli(async (fn) => fn({ db, dialect, describe: `the ${dialect} test database`, close: async () => {} }), args, stdin);
-
-/**
- * Every table's row count and an MD5 of its rows' text, sorted byte-wise: computed by the database itself,
- * with the settings that make the text the same on PGlite and on a server.
- */
-async function digests(db: Db): Promise<Record<string, { rows: number; md5: string }>> {
-  return db.transaction().execute(async (tx) => {
-    await sql`set local timezone = 'UTC'`.execute(tx);
-    await sql`set local extra_float_digits = 3`.execute(tx);
-    const { rows: tables } = await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = current_schema() order by 1`.execute(tx);
-    const out: Record<string, { rows: number; md5: string }> = {};
-    for (const { name } of tables) {
-      const { rows } = await sql<{ rows: number; md5: string }>`
-        select count(*)::int as rows, md5(coalesce(string_agg(t::text, E'\n' order by t::text collate "C"), '')) as md5
-        from ${sql.table(name)} t`.execute(tx);
-      out[name] = rows[0]!;
-    }
-    return out;
-  });
-}
 
 /** The audit log's first n entries, as text: those a backup holds. */
 async function auditDigest(db: Db, upTo: number) {
@@ -65,12 +46,10 @@ function gzipLines(file: string, lines: string[]) {
   fs.writeFileSync(file, zlib.gzipSync(`${lines.join('\n')}\n`));
 }
 
-const withoutAudit = (d: Record<string, unknown>) => Object.fromEntries(Object.entries(d).filter(([t]) => t !== 'audit_event' && t !== 'audit_checkpoint'));
-
 describe.each(dialects())('beacon backup of the demo on %s', (source) => {
   let src: TestDb;
   let file: string;
-  let before: Awaited<ReturnType<typeof digests>>;
+  let before: Awaited<ReturnType<typeof tableDigests>>;
   let seqBefore: Record<string, string>;
   let auditEntries: number;
   let backupJson: Record<string, unknown>;
@@ -84,7 +63,7 @@ describe.each(dialects())('beacon backup of the demo on %s', (source) => {
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     backupJson = JSON.parse(res.stdout) as Record<string, unknown>;
-    before = await digests(src.db);
+    before = await tableDigests(src.db);
     seqBefore = await sequences(src.db);
     auditEntries = before.audit_event!.rows;
   }, 240_000);
@@ -119,8 +98,8 @@ describe.each(dialects())('beacon backup of the demo on %s', (source) => {
       expect(res.code).toBe(0);
       expect(res.stdout).toMatch(new RegExp(`^Restored ${Number(backupJson.rows).toLocaleString('en-GB')} rows in ${String(backupJson.tables)} tables into the ${target} test database from the backup of (embedded PGlite|PostgreSQL) made .+, in \\d+\\.\\d s\\n$`));
 
-      const after = await digests(dst.db);
-      expect(withoutAudit(after)).toEqual(withoutAudit(before));
+      const after = await tableDigests(dst.db);
+      expect(withoutAuditLog(after)).toEqual(withoutAuditLog(before));
       expect(Object.keys(after).length).toBeGreaterThan(100);
       expect(await auditDigest(dst.db, auditEntries)).toEqual(await auditDigest(src.db, auditEntries));
       expect(after.audit_event!.rows).toBe(auditEntries + 1);
@@ -145,7 +124,7 @@ describe.each(dialects())('beacon backup of the demo on %s', (source) => {
 describe.each(dialects())('beacon restore into %s', (target) => {
   let dst: TestDb;
   let good: string;
-  let fixture: Awaited<ReturnType<typeof digests>>;
+  let fixture: Awaited<ReturnType<typeof tableDigests>>;
   const cli = (args: string[], stdin = '') => cliOn(dst.db, target)(args, stdin);
 
   beforeAll(async () => {
@@ -156,7 +135,7 @@ describe.each(dialects())('beacon restore into %s', (target) => {
     await src.close();
     dst = await createTestDb(target);
     await seedFixture(dst.db);
-    fixture = await digests(dst.db);
+    fixture = await tableDigests(dst.db);
   }, 120_000);
   afterAll(async () => { await dst?.close(); });
 
@@ -166,7 +145,7 @@ describe.each(dialects())('beacon restore into %s', (target) => {
     expect(res.stdout).toBe('');
     expect(res.stderr).toMatch(message);
     expect(res.code).toBe(1);
-    expect(await digests(dst.db)).toEqual(fixture);
+    expect(await tableDigests(dst.db)).toEqual(fixture);
   }
 
   it('refuses a file that is not a Beacon backup', async () => {
@@ -231,7 +210,7 @@ describe.each(dialects())('beacon restore into %s', (target) => {
     await dst.close();
     dst = await createTestDb(target);
     await seedFixture(dst.db);
-    fixture = await digests(dst.db);
+    fixture = await tableDigests(dst.db);
   }, 60_000);
 
   it('encrypts with a passphrase from standard input, and restores only with it', async () => {
@@ -261,7 +240,7 @@ describe.each(dialects())('beacon restore into %s', (target) => {
         const res = await cliOn(fresh.db, target)(['restore', enc], `${passphrase}\n`);
         expect(res.stderr).toBe('');
         expect(res.code).toBe(0);
-        expect(withoutAudit(await digests(fresh.db))).toEqual(withoutAudit(await digests(src.db)));
+        expect(withoutAuditLog(await tableDigests(fresh.db))).toEqual(withoutAuditLog(await tableDigests(src.db)));
       } finally {
         await fresh.close();
       }

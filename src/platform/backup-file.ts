@@ -76,7 +76,14 @@ export class BackupWriter {
       this.file.once('close', resolve);
       this.file.once('error', reject);
     });
-    const fail = (err: Error) => { this.failed ??= err; };
+    // Awaited by finish() or abort(); until then a failure must not count as unhandled.
+    this.closed.catch(() => {});
+    // Any stage failing stops them all, so that neither a pending write nor finish() waits for ever.
+    const fail = (err: Error) => {
+      this.failed ??= err;
+      if (!this.gzip.destroyed) this.gzip.destroy(err);
+      if (!this.file.destroyed) this.file.destroy(err);
+    };
     this.gzip.on('error', fail);
     this.file.on('error', fail);
     if (passphrase === null) {

@@ -72,7 +72,7 @@ async function readSchema(tx: Tx): Promise<Schema> {
 }
 
 /** Every table after the tables its foreign keys name, alphabetical where the order is free. */
-export function dependencyOrder(parents: Map<string, Set<string>>): string[] {
+function dependencyOrder(parents: Map<string, Set<string>>): string[] {
   const order: string[] = [];
   const placed = new Set<string>();
   const remaining = [...parents.keys()].sort();
