@@ -62,6 +62,13 @@ describe('a partner’s CSV', () => {
     expect(() => parsePartnerCsv(bytes('table,measure,current,previous\n"A,B,1,2\n'))).toThrow(/not valid CSV/);
   });
 
+  it('refuses a name holding a NUL (which the database cannot keep) or another control character, naming row and column', () => {
+    expect(problems('table,measure,current,previous\nMiss\u0000ing,Reports,1,2\nMissing,Rep\u0007orts,3,4\n')).toEqual([
+      'row 2, table: must not hold control characters (is the file saved as “CSV UTF-8”?)',
+      'row 3, measure: must not hold control characters (is the file saved as “CSV UTF-8”?)',
+    ]);
+  });
+
   it('offers a template that reads back and makes no cell a formula', () => {
     const template = templateCsv();
     expect(parsePartnerCsv(bytes(template))).toHaveLength(1);
