@@ -75,6 +75,9 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
 
   await app.register(fastifyCookie, { secret: config.sessionSecret });
   await app.register(fastifyFormbody, { bodyLimit: 1_000_000 });
+  // A page's form posts urlencoded or multipart. A JSON or plain text body would hand its handler numbers,
+  // objects and nulls where a form has only text: it is refused with 415. The API adds JSON back in its own scope.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   await app.register(fastifyHelmet, {
     enableCSPNonces: true,
     contentSecurityPolicy: {
