@@ -123,6 +123,12 @@ describe.each(dialects())('the MASH (%s)', (dialect) => {
     expect(stale.statusCode).toBe(409);
     expect(stale.body).toContain('Someone else changed this enquiry after you opened it');
     expect(await checksOf(e.id)).toHaveLength(2);
+    // A version no form ever held (edited by hand, or past what a number keeps) is a stale form too, never a server error.
+    for (const bad of ['abc', '-625946177730585588748930888535', '1e30', '2147483648']) {
+      const res = await worker.post(`/mash/enquiries/${e.id}/checks`, { agencies: String(agencies.education), version: bad });
+      expect(res.statusCode, bad).toBe(409);
+    }
+    expect(await checksOf(e.id)).toHaveLength(2);
 
     const list = await worker.get('/mash');
     expect(list.statusCode).toBe(200);

@@ -27,6 +27,11 @@ export async function mashRoutes(app: FastifyInstance, { db, now, mailer }: AppD
   const idOf = (req: FastifyRequest) => (req.params as { id: string }).id;
   const body = (req: FastifyRequest) => (req.body ?? {}) as Record<string, string | string[] | undefined>;
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
+  /** The version the form was opened at; one no record can have (not a whole number a column keeps) reads as -1, a stale form. */
+  const versionOf = (v: string | string[] | undefined) => {
+    const n = Number(one(v));
+    return Number.isInteger(n) && n >= 0 && n <= 2_147_483_647 ? n : -1;
+  };
   const common = { ragLabels: RAG_LABELS, ragTag: RAG_TAG };
 
   // -------------------------------------------------------------------------------------------------------
@@ -103,7 +108,7 @@ export async function mashRoutes(app: FastifyInstance, { db, now, mailer }: AppD
       const id = idOf(req);
       const values = body(req);
       try {
-        const message = await act(req, Number(one(values.version)));
+        const message = await act(req, versionOf(values.version));
         reply.flash(message);
         return reply.redirect(`/mash/enquiries/${id}`, 303);
       } catch (err) {
@@ -180,7 +185,7 @@ export async function mashRoutes(app: FastifyInstance, { db, now, mailer }: AppD
   app.post('/mash/checks/:id', { config: { access: 'mash.respond' } }, async (req, reply) => {
     const b = body(req);
     try {
-      await completeCheck(db, pid(req), agencyId(req), idOf(req), Number(one(b.version)), { information: one(b.information), needToKnow: one(b.needToKnow) }, userId(req), now());
+      await completeCheck(db, pid(req), agencyId(req), idOf(req), versionOf(b.version), { information: one(b.information), needToKnow: one(b.needToKnow) }, userId(req), now());
     } catch (err) {
       if (err instanceof ValidationFailed) return checkPage(req, reply, { errors: err.errors, values: b });
       if (err instanceof EditConflict) {
