@@ -165,4 +165,13 @@ describe.each(dialects())('local timescales (%s)', (dialect) => {
     const other = await t.db.selectFrom('partnership').select('settings').where('id', '=', t.fixture.b.id).executeTakeFirstOrThrow();
     expect(other.settings).toEqual({});
   });
+
+  it('read a field posted twice by its first value, as every form does', async () => {
+    const admin = await signIn(t, 'partnership_admin@a.test');
+    await admin.get('/admin/partnership');
+    const twice = await admin.post('/admin/partnership/timescales', { strategy_discussion: ['1', 'ten'], mash_check_green: ['x', '2'] });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.body).toContain('href="#mash_check_green"');
+    expect(twice.body).not.toContain('href="#strategy_discussion"');
+  });
 });

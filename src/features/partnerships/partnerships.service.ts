@@ -2,6 +2,7 @@ import type { Db } from '../../db/create-db';
 import type { PartnershipSettings } from '../../db/schema';
 import { TIMESCALE_RULES, localLimitProblem, type ClockContext } from '../../domain/timescales';
 import { NotFound, ValidationFailed, fieldErrors } from '../../platform/errors';
+import { text, type Form } from '../../platform/forms';
 import * as repo from './partnerships.repository';
 import { childPopulation, newPartnership } from './partnerships.schema';
 
@@ -40,12 +41,12 @@ export async function clockContext(db: Db, partnershipId: number, now: Date): Pr
 }
 
 /** Sets the partnership's own limits for local timescales; a blank value goes back to the default. */
-export async function setLocalTimescales(db: Db, partnershipId: number, input: Record<string, string | undefined>) {
+export async function setLocalTimescales(db: Db, partnershipId: number, input: Form) {
   const settings = await settingsOf(db, partnershipId);
   const timescales: Record<string, number> = {};
   const errors: { field: string; message: string }[] = [];
   for (const rule of TIMESCALE_RULES.filter((r) => 'local' in r)) {
-    const raw = input[rule.id]?.trim();
+    const raw = text(input, rule.id);
     if (!raw) continue;
     const amount = Number(raw);
     const problem = /^\d+$/.test(raw) ? localLimitProblem(rule.id, amount) : `${rule.name}: enter a whole number`;
