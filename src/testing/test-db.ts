@@ -16,6 +16,14 @@ export function dialects(): Dialect[] {
   return process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 }
 
+/**
+ * Where a feature's part of the demo seed is checked: PGlite only. Each such test seeds the whole demo,
+ * the seed runs the same SQL on both dialects, and demo.integration.test.ts seeds it on the server too.
+ */
+export function seedDialects(): Dialect[] {
+  return ['pglite'];
+}
+
 export type TestDb = { db: Db; dialect: Dialect; close(): Promise<void> };
 
 let template: Promise<Blob> | null = null;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer } from '../../platform/email';
-import { createTestDb, dialects, type TestDb } from '../../testing/test-db';
+import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
 import { remindActions } from '../../features/actions/reminders.service';
 import { actionSummary, listActions } from '../../features/actions/tracker.service';
 import { seedDemo } from './demo';
 
-describe.each(dialects())('the demo’s action tracker (%s)', (dialect) => {
+describe.each(seedDialects())('the demo’s action tracker (%s)', (dialect) => {
   let t: TestDb;
   beforeAll(async () => { t = await createTestDb(dialect); });
   afterAll(async () => { await t?.close(); });

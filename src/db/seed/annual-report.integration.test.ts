@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWritten } from '../../domain/annual-report';
-import { createTestDb, dialects, type TestDb } from '../../testing/test-db';
+import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
 import { seedDemo } from './demo';
 
-describe.each(dialects())('demo seed: the annual reports (%s)', (dialect) => {
+describe.each(seedDialects())('demo seed: the annual reports (%s)', (dialect) => {
   let t: TestDb;
   let partnershipId: number;
   beforeAll(async () => {

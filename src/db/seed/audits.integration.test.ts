@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, dialects, type TestDb } from '../../testing/test-db';
+import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
 import { findTheme, roundsOf } from '../../features/audits/programme.service';
 import { auditSummary, themeGrades } from '../../features/audits/results.service';
 import { casesOf, sectionsOf } from '../../features/audits/rounds.service';
 import { seedDemo } from './demo';
 
-describe.each(dialects())('the demo’s multi-agency audits (%s)', (dialect) => {
+describe.each(seedDialects())('the demo’s multi-agency audits (%s)', (dialect) => {
   let t: TestDb;
   beforeAll(async () => { t = await createTestDb(dialect); });
   afterAll(async () => { await t?.close(); });

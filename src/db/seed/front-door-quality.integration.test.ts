@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, dialects, type TestDb } from '../../testing/test-db';
+import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
 import { gradesByMonth, monthLearning, monthSummary } from '../../features/front-door-quality/quality.service';
 import { seedDemo } from './demo';
 
-describe.each(dialects())('the demo’s front door quality assurance (%s)', (dialect) => {
+describe.each(seedDialects())('the demo’s front door quality assurance (%s)', (dialect) => {
   let t: TestDb;
   beforeAll(async () => { t = await createTestDb(dialect); });
   afterAll(async () => { await t?.close(); });

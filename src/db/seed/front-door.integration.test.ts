@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, dialects, type TestDb } from '../../testing/test-db';
+import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
 import { seedDemo } from './demo';
 
-describe.each(dialects())('the demo front door (%s)', (dialect) => {
+describe.each(seedDialects())('the demo front door (%s)', (dialect) => {
   let t: TestDb;
   beforeAll(async () => { t = await createTestDb(dialect); });
   afterAll(async () => { await t?.close(); });

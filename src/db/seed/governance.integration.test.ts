@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionRag } from '../../domain/assurance';
 import { createMailer } from '../../platform/email';
-import { createTestDb, dialects, type TestDb } from '../../testing/test-db';
+import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
 import { listChallenges, remindOverdueChallenges } from '../../features/governance/challenges.service';
 import { governanceSummary } from '../../features/governance/governance.service';
 import { listGroups, listMembers } from '../../features/governance/groups.service';
 import { carriedForward, findMeeting, listMeetings } from '../../features/governance/meetings.service';
 import { seedDemo } from './demo';
 
-describe.each(dialects())('the demo’s governance (%s)', (dialect) => {
+describe.each(seedDialects())('the demo’s governance (%s)', (dialect) => {
   let t: TestDb;
   beforeAll(async () => { t = await createTestDb(dialect); });
   afterAll(async () => { await t?.close(); });

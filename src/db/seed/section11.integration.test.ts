@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agencyHistory, cycleComparison, distributionByCycle } from '../../features/section11/comparison.service';
-import { createTestDb, dialects, type TestDb } from '../../testing/test-db';
+import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
 import { seedDemo } from './demo';
 
-describe.each(dialects())('the demo’s Section 11 (%s)', (dialect) => {
+describe.each(seedDialects())('the demo’s Section 11 (%s)', (dialect) => {
   let t: TestDb;
   let partnershipId: number;
   beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainingSummary } from '../../features/training-reports/reports.service';
-import { createTestDb, dialects, type TestDb } from '../../testing/test-db';
+import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
 import { seedDemo } from './demo';
 
-describe.each(dialects())('the demo’s training records (%s)', (dialect) => {
+describe.each(seedDialects())('the demo’s training records (%s)', (dialect) => {
   let t: TestDb;
   let partnershipId: number;
   const today = '2026-11-24';

@@ -4,10 +4,10 @@ import { addAgency } from '../../features/agencies/agencies.service';
 import { addPartnership } from '../../features/partnerships/partnerships.service';
 import { bookingOfPerson } from '../../features/training/booking.service';
 import { addUser } from '../../features/users/users.service';
-import { createTestDb, dialects, type TestDb } from '../../testing/test-db';
+import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
 import { seedTraining, TRAINING_COURSES } from './training';
 
-describe.each(dialects())('the training demo seed (%s)', (dialect) => {
+describe.each(seedDialects())('the training demo seed (%s)', (dialect) => {
   let t: TestDb;
   let partnershipId: number;
   const today = '2026-11-25';

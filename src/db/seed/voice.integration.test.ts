@@ -3,7 +3,7 @@ import { addAgency } from '../../features/agencies/agencies.service';
 import { addPartnership } from '../../features/partnerships/partnerships.service';
 import { addUser } from '../../features/users/users.service';
 import { voiceBlocks } from '../../features/voice/voice.service';
-import { createTestDb, dialects, type TestDb } from '../../testing/test-db';
+import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
 import { chooseDemoVoice, lastFinancialYear, seedVoice } from './voice';
 
 describe('the last financial year', () => {
@@ -14,7 +14,7 @@ describe('the last financial year', () => {
   });
 });
 
-describe.each(dialects())('the demo’s voice of the child (%s)', (dialect) => {
+describe.each(seedDialects())('the demo’s voice of the child (%s)', (dialect) => {
   let t: TestDb;
   let partnershipId: number;
   const today = '2026-11-26';
