@@ -28,7 +28,7 @@ export type SeedTimings = {
   /** Children in the demo partnership once seeded (the demo's 200 plus the bulk). */
   children: number;
   migrateMs: number;
-  /** seedDemo with 200 children: partnerships, agencies, 11 users (password hashes), 200 + 50 children. */
+  /** seedDemo with 200 children: partnerships, agencies, the demo's people (password hashes), its children and the rest of its records. */
   demoMs: number;
   /** seedChildren of the remaining children with their journeys, in batches of 500. */
   bulkMs: number;
@@ -38,6 +38,9 @@ export type SeedTimings = {
   /** Rows in the journey tables afterwards (both partnerships). */
   rows: Record<string, number>;
 };
+
+const childrenOf = async (db: Db, partnershipId: number) => Number((await db.selectFrom('child')
+  .select((eb) => eb.fn.countAll<string>().as('n')).where('partnership_id', '=', partnershipId).executeTakeFirstOrThrow()).n);
 
 /** Migrates an empty database, seeds the demo with 200 children, then the rest of `total` into the demo partnership. */
 export async function seedPartnership(db: Db, total: number, today: string, log: (line: string) => void): Promise<{ partnershipId: number; timings: SeedTimings }> {
@@ -50,10 +53,14 @@ export async function seedPartnership(db: Db, total: number, today: string, log:
   const demoMs = ms(t);
   const partnership = await db.selectFrom('partnership').select('id').where('la_code', '=', DEMO_LA_CODE).executeTakeFirstOrThrow();
   if (partnership.id !== demo.partnershipId) throw new Error('the demo partnership is not the one with LA code 990');
+  // Only the numbered children: those the front door's demo contacts add carry the referrer's own reference.
   await sql`update child set la_child_id = ${DEMO_LA_CODE} || (900000 + substr(la_child_id, 4)::int - 100000)::text
-    where partnership_id = ${partnership.id}`.execute(db);
+    where partnership_id = ${partnership.id} and la_child_id ~ ${`^${DEMO_LA_CODE}[0-9]{6}$`}`.execute(db);
   await sql`update place_of_concern set name = name || ' (demo)' where partnership_id = ${partnership.id}`.execute(db);
-  const bulk = total - DEMO_CHILDREN;
+  // The demo adds children of its own beyond those asked for (the front door's contacts): the bulk makes up the rest.
+  const seeded = await childrenOf(db, partnership.id);
+  const bulk = total - seeded;
+  if (bulk < 0) throw new Error(`the demo alone has ${seeded} children, more than the ${total} asked for`);
   log(`  seeding ${bulk.toLocaleString('en-GB')} more children with their journeys (seedChildren, batches of 500)…`);
   t = performance.now();
   await seedChildren(db, partnership.id, DEMO_LA_CODE, bulk, 3, today);
@@ -63,8 +70,7 @@ export async function seedPartnership(db: Db, total: number, today: string, log:
   for (const table of ['child', 'referral', 'assessment', 'cp_plan', 'cp_visit', 'cla_episode', 'cla_review', 'missing_episode'] as const) {
     rows[table] = Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
   }
-  const children = Number((await db.selectFrom('child').select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('partnership_id', '=', partnership.id).executeTakeFirstOrThrow()).n);
+  const children = await childrenOf(db, partnership.id);
   if (children !== total) throw new Error(`the demo partnership has ${children} children, not the ${total} asked for`);
   return {
     partnershipId: partnership.id,
