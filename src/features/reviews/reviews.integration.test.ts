@@ -136,6 +136,11 @@ describe.each(dialects())('serious incidents and reviews (%s)', (dialect) => {
     const stale = await bm.post(`/reviews/${id}/decision`, { decision: 'notify', rationale: 'Again.', ...date('decidedOn', '2026-05-29'), version: '1' });
     expect(stale.statusCode).toBe(409);
     expect(stale.body).toContain('Someone else changed this review after you opened it');
+    // So is one whose version no review can have: never a database error.
+    for (const v of ['abc', '', '1e30', '99999999999999999999']) {
+      const res = await bm.post(`/reviews/${id}/themes`, { themes: 'neglect', version: v });
+      expect(res.statusCode, v).toBe(409);
+    }
   });
 
   it('records the rapid review: a decision needs its reasons and dates, and commissioning a practice review starts the publication clock with the usual milestones', async () => {

@@ -52,7 +52,11 @@ export async function reviewsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
   const body = (req: FastifyRequest) => (req.body ?? {}) as Form;
   const today = () => londonParts(now()).date;
   const ctxOf = async (req: FastifyRequest): Promise<ClockContext> => ({ ...(await clockContext(db, pid(req), now())), today: today() });
-  const versionOf = (form: Form) => Number(text(form, 'version'));
+  /** The version the form was opened at; one no review can have (not a whole number the column keeps) reads as -1, a stale form. */
+  const versionOf = (form: Form) => {
+    const n = Number(text(form, 'version'));
+    return Number.isInteger(n) && n >= 0 && n <= 2_147_483_647 ? n : -1;
+  };
   const seesChildren = (req: FastifyRequest) => req.scopes.has('child.read');
 
   /** Children shown by name are in the audit log, each as a read of that child. */
