@@ -10,6 +10,11 @@ import { londonInstant, londonParts } from '../../domain/london';
 
 export type FormValues = Record<string, string | undefined>;
 
+/** The front door's forms hold one value a name (the checkbox too): where a name was posted twice, the first counts, as in every form. */
+export function formValues(body: unknown): FormValues {
+  return Object.fromEntries(Object.entries((body ?? {}) as Record<string, string | string[]>).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+}
+
 export const MAX_CHILD_ROWS = 20;
 
 /** What a post asks for: save, add a child row, or search for (or let go of) one row's child. */

@@ -74,6 +74,25 @@ describe.each(dialects())('the front door (%s)', (dialect) => {
     expect(audit.map((a) => a.action)).toEqual(['front_door_contact.create', 'front_door_contact.read']);
   });
 
+  it('reads a field posted twice by its first value, as every form does, and takes a decision's unreadable version for a stale form', async () => {
+    await worker.get('/front-door/contacts/new');
+    const contact = await worker.post('/front-door/contacts/new', { 'receivedAt-time': ['25:00', '08:00'], 'children-0-dob-month': ['13', '1'], source: ['x', '6'] });
+    expect(contact.statusCode).toBe(400);
+    expect(contact.body).toContain('href="#receivedAt-day"');
+    const call = await worker.post('/front-door/consultations/new', { callerName: ['', 'Dr Patel'], 'calledAt-day': ['1', '2'] });
+    expect(call.statusCode).toBe(400);
+    expect(call.body).toContain('href="#callerName"');
+    // A decision whose version no contact can have is a stale form, never a database error.
+    const contact2 = await t.db.insertInto('front_door_contact').values({ partnership_id: t.fixture.a.id, received_at: t.clock.now(), source: '2A', reason: 'Twice',
+      consent: 'given', decision_due_at: t.clock.now(), updated_at: t.clock.now() }).returning('id').executeTakeFirstOrThrow();
+    await t.db.insertInto('contact').values({ partnership_id: t.fixture.a.id, child_id: t.fixture.a.childId, contact_date: '2026-06-01', front_door_contact_id: contact2.id }).execute();
+    await worker.get(`/front-door/contacts/${contact2.id}`);
+    for (const version of ['abc', '1e30']) {
+      const res = await worker.post(`/front-door/contacts/${contact2.id}/decision`, { decision: 'nfa', reason: 'No further action needed.', version });
+      expect(res.statusCode, version).toBe(409);
+    }
+  });
+
   it('links an existing child found by search, and adds a second child row without JavaScript', async () => {
     await worker.get('/front-door/contacts/new');
     const found = await worker.post('/front-door/contacts/new', { childCount: '1', 'children-0-search': 'Testchild', action: 'find-0' });

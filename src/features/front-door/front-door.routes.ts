@@ -9,7 +9,7 @@ import type { PossibleDuplicate } from '../children/child-details.service';
 import { findChildById, searchChildren } from '../children/children.service';
 import { countdown } from './clock';
 import {
-  actionOf, blankContactForm, childRows, contactInputOf, dateFrom, problemsOnPage, receivedFields, rowCount, rowEntry, timeFrom, MAX_CHILD_ROWS,
+  actionOf, blankContactForm, childRows, contactInputOf, dateFrom, formValues, problemsOnPage, receivedFields, rowCount, rowEntry, timeFrom, MAX_CHILD_ROWS,
   type FormValues,
 } from './contact-form';
 import { londonInstant, londonParts } from '../../domain/london';
@@ -85,7 +85,7 @@ export async function frontDoorRoutes(app: FastifyInstance, { db, now, mailer }:
   app.get('/front-door/contacts/new', { config: { access } }, async (req, reply) => contactForm(req, reply, blankContactForm(now())));
 
   app.post('/front-door/contacts/new', { config: { access } }, async (req, reply) => {
-    const form = { ...(req.body as FormValues) };
+    const form = formValues(req.body);
     const action = actionOf(form);
     if (action.kind === 'add-child') {
       form.childCount = String(Math.min(rowCount(form) + 1, MAX_CHILD_ROWS));
@@ -149,15 +149,21 @@ export async function frontDoorRoutes(app: FastifyInstance, { db, now, mailer }:
     });
   }
 
+  /** The version the form was opened at; one no contact can have (not a whole number the column keeps) reads as -1, a stale form. */
+  const versionOf = (v: string | undefined) => {
+    const n = Number(v);
+    return Number.isInteger(n) && n >= 0 && n <= 2_147_483_647 ? n : -1;
+  };
+
   app.get('/front-door/contacts/:id', { config: { access } }, async (req, reply) => contactPage(req, reply, (req.params as { id: string }).id));
 
   app.post('/front-door/contacts/:id/decision', { config: { access } }, async (req, reply) => {
     const { id } = req.params as { id: string };
-    const form = req.body as FormValues;
+    const form = formValues(req.body);
     const at = now();
     try {
       const outcome = await decideContact(db, pid(req), id, {
-        decision: form.decision ?? '', reason: form.reason ?? '', rag: form.rag ?? null, version: Number(form.version),
+        decision: form.decision ?? '', reason: form.reason ?? '', rag: form.rag ?? null, version: versionOf(form.version),
       }, userId(req), at);
       const emailed = await tellReferrer(db, mailer, pid(req), req.partnership!.name, id, now());
       await req.audit({
@@ -207,7 +213,7 @@ export async function frontDoorRoutes(app: FastifyInstance, { db, now, mailer }:
   });
 
   app.post('/front-door/consultations/new', { config: { access } }, async (req, reply) => {
-    const form = { ...(req.body as FormValues) };
+    const form = formValues(req.body);
     if (form.action === 'find') return consultationForm(req, reply, form, { search: true });
     if (form.action === 'clear') {
       delete form.childId;
