@@ -275,6 +275,10 @@ describe.each(dialects())('annual report sections (%s)', (dialect) => {
     const long = await analyst.post(`${base}/comments`, { comment: 'c'.repeat(2001) });
     expect(long.statusCode).toBe(400);
     expect(long.body).toContain('Your comment must be 2,000 characters or fewer');
+    // A field posted twice is read by its first value, as every form does.
+    const twice = await analyst.post(`${base}/comments`, { comment: ['', 'Second'] });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.body).toContain('Enter your comment');
     const added = await analyst.post(`${base}/comments`, { comment: 'The training figures say 74, not 72.' });
     expect(added.statusCode).toBe(303);
     const page = decode((await analyst.get(base)).body);

@@ -35,7 +35,9 @@ export async function reportSectionsRoutes(app: FastifyInstance, { db, now, mail
   const pid = (req: FastifyRequest) => req.partnership!.partnershipId;
   const user = (req: FastifyRequest) => req.beaconSession!.user;
   const params = (req: FastifyRequest) => req.params as Params;
-  const body = (req: FastifyRequest) => (req.body ?? {}) as Body;
+  // A section's forms hold one value a name: where one was posted twice, the first counts, as in every form.
+  const body = (req: FastifyRequest): Body => Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, string | string[]>)
+    .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
   const load = (req: FastifyRequest) => loadSection(db, pid(req), params(req).id, params(req).sectionId);
   const base = (ctx: SectionContext) => `/reports/annual/${ctx.report.id}/sections/${ctx.section.id}`;
   const mail = { mailer, publicUrl: config.publicUrl };
