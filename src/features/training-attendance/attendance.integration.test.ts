@@ -156,6 +156,10 @@ describe.each(dialects())('training attendance, charges and certificates (%s)', 
     expect(bad.body).toContain('The cut-off must be a whole number of hours from 0 to 720');
     expect(bad.body).toContain('Enter the charge in pounds and pence, like 25 or 25.50, or leave it blank for no charge');
     expect(bad.body).toContain('The impact survey must be sent between 2 and 52 weeks after a course');
+    // A field posted twice is read by its first value, as every form does.
+    const twice = await manager.post('/training/settings', { cancellationCutoffHours: ['x', '24'], charge: ['', '5'], impactSurveyWeeks: ['1', '8'] });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.body).toContain('The cut-off must be a whole number of hours from 0 to 720');
     expect((await manager.post('/training/settings', { cancellationCutoffHours: '24', charge: '0', impactSurveyWeeks: '8' })).body)
       .toContain('Enter a charge of more than £0, or leave it blank for no charge');
     const blank = await manager.post('/training/settings', { cancellationCutoffHours: '', charge: '', impactSurveyWeeks: '' });

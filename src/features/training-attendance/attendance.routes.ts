@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { londonInstant, londonParts } from '../../domain/london';
 import type { AppDeps } from '../../platform/deps';
 import { Forbidden, NotFound, ValidationFailed, type FieldError } from '../../platform/errors';
-import { formErrors } from '../../platform/forms';
+import { formErrors, text, type Form } from '../../platform/forms';
 import { csvCell } from '../../platform/spreadsheet-safe';
 import { periodOf } from '../dashboard/periods';
 import { periodView, trendPeriod } from '../dashboard/trend.routes';
@@ -111,7 +111,8 @@ export async function attendanceRoutes(app: FastifyInstance, { db, now, mailer, 
 
   app.post('/training/settings', { config: { access: 'training.manage' } }, async (req, reply) => {
     onlyBusinessManager(req);
-    const form = (req.body ?? {}) as RulesForm;
+    const posted = (req.body ?? {}) as Form;
+    const form: RulesForm = { cancellationCutoffHours: text(posted, 'cancellationCutoffHours'), charge: text(posted, 'charge'), impactSurveyWeeks: text(posted, 'impactSurveyWeeks') };
     let rules;
     try {
       rules = parseRules(form);
