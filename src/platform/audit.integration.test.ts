@@ -66,4 +66,11 @@ describe.each(dialects())('audit log (%s)', (dialect) => {
     expect(rows.map((r) => r.user_email)).toEqual(['person1@a.test', 'person4@a.test', 'person7@a.test']);
     expect(await accessToChild(t.db, 2, 'child-1')).toEqual([]);
   });
+
+  it('keeps an entry whose record id or detail quotes a NUL from a request, which PostgreSQL text cannot hold, as \\0, and the chain still verifies', async () => {
+    await recordAudit(t.db, { action: 'record.not_found', recordType: 'front_door_contact', recordId: 'a\u0000b', outcome: 'denied', detail: { filter: ['x\u0000'], q: '\u0000' } });
+    const row = await t.db.selectFrom('audit_event').select(['record_id', 'detail']).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(row).toEqual({ record_id: 'a\\0b', detail: { filter: ['x\\0'], q: '\\0' } });
+    expect((await verifyAuditChain(t.db)).ok).toBe(true);
+  });
 });

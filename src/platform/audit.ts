@@ -65,8 +65,9 @@ export async function appendAudit(tx: Transaction<Database>, entries: AuditEntry
     const row: Row = {
       seq, at: new Date(), user_id: e.userId ?? null, user_email: e.userEmail ?? null, agency_id: e.agencyId ?? null,
       role: e.role ?? null, partnership_id: e.partnershipId ?? null, action: e.action, record_type: e.recordType ?? null,
-      record_id: e.recordId ?? null, outcome: e.outcome, ip: e.ip ?? null, user_agent: e.userAgent?.slice(0, 300) ?? null,
-      detail: e.detail ?? null,
+      record_id: e.recordId === null || e.recordId === undefined ? null : storable(e.recordId), outcome: e.outcome, ip: e.ip ?? null,
+      user_agent: e.userAgent === null || e.userAgent === undefined ? null : storable(e.userAgent.slice(0, 300)),
+      detail: e.detail === null || e.detail === undefined ? null : storable(e.detail),
     };
     const hash = hashOf(row, prev);
     const out = { ...row, detail: row.detail === null ? null : JSON.stringify(row.detail), prev_hash: prev, hash };
@@ -74,6 +75,19 @@ export async function appendAudit(tx: Transaction<Database>, entries: AuditEntry
     return out;
   });
   await tx.insertInto('audit_event').values(rows as never).execute();
+}
+
+/**
+ * A value as the log can keep it: a record id or detail may quote the request (an address, a filter), and
+ * PostgreSQL text and JSON cannot hold a NUL character, so it is kept as the two characters \0, before the entry is hashed.
+ */
+function storable<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/\u0000/g, '\\0') as T;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
+  }
+  return value;
 }
 
 export type VerifyResult =
