@@ -107,6 +107,10 @@ describe.each(dialects())('the MASH (%s)', (dialect) => {
     const none = await worker.post(`/mash/enquiries/${e.id}/checks`, { version });
     expect(none.statusCode).toBe(400);
     expect(none.body).toContain('Select at least one agency to ask for a check');
+    // An agency id past what an id can be names no agency of the partnership.
+    const huge = await worker.post(`/mash/enquiries/${e.id}/checks`, { agencies: [String(agencies.police), '775621571059981490059549559136'], version });
+    expect(huge.statusCode).toBe(400);
+    expect(huge.body).toContain('Select agencies that work with this partnership');
 
     const res = await worker.post(`/mash/enquiries/${e.id}/checks`, { agencies: [String(agencies.police), String(agencies.health)], version });
     expect(res.statusCode).toBe(303);

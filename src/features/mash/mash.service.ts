@@ -167,8 +167,11 @@ async function claimEnquiry(tx: Db, partnershipId: number, id: string, version: 
 
 /** Requests a check from each agency chosen, timed by the enquiry's RAG; an agency already asked is not asked twice. */
 export async function requestChecks(db: Db, partnershipId: number, enquiryId: string, version: number, agencyIds: unknown, by: number, now: Date): Promise<{ requested: string[] }> {
-  const ids = [...new Set(([] as unknown[]).concat(agencyIds ?? []).map(Number).filter((n) => Number.isInteger(n) && n > 0))];
-  if (ids.length === 0) throw new ValidationFailed([{ field: 'agencies', message: 'Select at least one agency to ask for a check' }]);
+  const posted = ([] as unknown[]).concat(agencyIds ?? []).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  if (posted.length === 0) throw new ValidationFailed([{ field: 'agencies', message: 'Select at least one agency to ask for a check' }]);
+  // An id past what the column holds is no agency's: refused like any other, before the database is asked.
+  if (posted.some((n) => n > 2_147_483_647)) throw new ValidationFailed([{ field: 'agencies', message: 'Select agencies that work with this partnership' }]);
+  const ids = [...new Set(posted)];
   const enquiry = await findEnquiry(db, partnershipId, enquiryId);
   if (enquiry.status !== 'open') throw new ValidationFailed([{ field: 'agencies', message: 'The enquiry has been decided: no more checks can be requested' }]);
   const agencies = await db.selectFrom('agency').innerJoin('agency_partnership as ap', 'ap.agency_id', 'agency.id')
