@@ -139,6 +139,10 @@ describe.each(dialects())('the performance scorecard (%s)', (dialect) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('The target must be a number, like 85');
     expect(bad.body).toContain('Select whether higher or lower is better');
+    // A field posted twice is read by its first value, as every form does.
+    const twice = await manager.post('/dashboard/rules/assessments_within_45wd_pct', { method: ['target', 'none'], target: ['seventy', '75'], tolerance: '5', neighbour: ['x', '1'] });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.body).toContain('The target must be a number, like 85');
 
     const res = await manager.post('/dashboard/rules/assessments_within_45wd_pct', { method: 'target', target: '75', tolerance: '5', polarity: 'higher', neighbour: '83.4' });
     expect(res.statusCode).toBe(303);

@@ -119,7 +119,8 @@ export async function dashboardRoutes(app: FastifyInstance, { db, now }: AppDeps
 
   app.post('/dashboard/rules/:code', { config: { access: 'dashboard.configure' } }, async (req, reply) => {
     const code = codeOr404(req);
-    const form = (req.body ?? {}) as RuleForm;
+    // One value a name: where one was posted twice, the first counts, as in every form.
+    const form: RuleForm = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, string | string[]>).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
     const parsed = parseRuleForm(form);
     if (!parsed.rule) return ruleForm(reply, code, form, false, parsed.errors);
     await saveSetting(db, pid(req), code, parsed.rule, parsed.neighbour, req.beaconSession!.user.email);
