@@ -78,6 +78,10 @@ describe.each(dialects())('programme planner (%s)', (dialect) => {
     expect(bad.statusCode).toBe(400);
     for (const m of ['Select the course to plan a session of', 'Select the month of the session', 'The approximate day must be a day of the month, from 1 to 31',
       'The number of places must be a whole number from 1 to 500']) expect(bad.body).toContain(m);
+    // A field posted twice is read by its first value, as every form does.
+    const twice = await manager.post('/training/planner', { course: ['nope', 'x'], month: '2030-01', day: ['32', '1'], capacity: ['0', '5'] });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.body).toContain('The number of places must be a whole number from 1 to 500');
     const feb = await manager.post('/training/planner', { course: neglect, month: '2027-02', day: '30', capacity: '20' });
     expect(feb.body).toContain('The approximate day must be a day of the month, from 1 to 28');
     const ok = await manager.post('/training/planner', { course: neglect, month: '2027-02', day: '', capacity: '25' });

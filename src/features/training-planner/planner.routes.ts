@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { londonParts } from '../../domain/london';
 import type { AppDeps } from '../../platform/deps';
 import { Forbidden, ValidationFailed, type FieldError } from '../../platform/errors';
-import { formErrors } from '../../platform/forms';
+import { formErrors, text, type Form } from '../../platform/forms';
 import { DELIVERY } from '../training/training.service';
 import { monthName } from '../training-reports/chart';
 import {
@@ -48,7 +48,8 @@ export async function plannerRoutes(app: FastifyInstance, { db, now }: AppDeps) 
   app.get('/training/planner', { config: { access: 'home.view' } }, async (req, reply) => page(req, reply));
 
   app.post('/training/planner', { config: { access: 'training.manage' } }, async (req, reply) => {
-    const form = (req.body ?? {}) as PlanForm;
+    const posted = (req.body ?? {}) as Form;
+    const form: PlanForm = { course: text(posted, 'course'), month: text(posted, 'month'), day: text(posted, 'day'), capacity: text(posted, 'capacity') };
     const courses = await activeCourses(db, pid(req));
     let input;
     try {
