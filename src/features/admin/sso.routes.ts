@@ -10,7 +10,7 @@ import { approveRequest, findRequest, refuseRequest } from '../users/account-req
 function idParam(req: FastifyRequest, name: string): number {
   const raw = (req.params as Record<string, string>)[name]!;
   const id = Number(raw);
-  if (!Number.isInteger(id) || id <= 0) throw new NotFound('Not found', name, raw);
+  if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) throw new NotFound('Not found', name, raw);
   return id;
 }
 

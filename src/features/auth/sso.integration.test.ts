@@ -65,6 +65,9 @@ describe.each(dialects())('single sign-on (%s)', (dialect) => {
     expect(page.body).toContain(`${PUBLIC_URL}/sign-in/organisation/callback`);
     // The agency's own domains are offered.
     expect(page.body).toContain('value="northshire.police.uk"');
+    // An agency id past what an id can be is no agency: 404, as for a missing one.
+    expect((await admin.get('/admin/agencies/99999999999999999999/sso')).statusCode).toBe(404);
+    expect((await admin.post('/admin/agencies/2147483648/sso', { issuerUrl: 'https://idp.example.org' })).statusCode).toBe(404);
 
     const bad = await admin.post(`/admin/agencies/${policeId}/sso`, { issuerUrl: 'ftp://idp', clientId: '', clientSecret: '', emailDomains: 'not a domain', passwordAllowed: 'no', enabled: 'yes' });
     expect(bad.statusCode).toBe(400);
