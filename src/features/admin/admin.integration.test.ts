@@ -34,6 +34,9 @@ describe.each(dialects())('administration (%s)', (dialect) => {
     expect((await sw.get('/children')).statusCode).toBe(200);
     const id = (await t.db.selectFrom('app_user').select('id').where('email', '=', 'social_worker@a.test').executeTakeFirstOrThrow()).id;
     await admin.get(`/admin/users/${id}`);
+    // A person's id past what an id can be is no one: 404, as for a missing person.
+    expect((await admin.get('/admin/users/99999999999999999999')).statusCode).toBe(404);
+    expect((await admin.post('/admin/users/2147483648/roles', { roles: 'practitioner' })).statusCode).toBe(404);
     const noRoles = await admin.post(`/admin/users/${id}/roles`, {});
     expect(noRoles.body).toContain('Select at least one role');
     expect((await admin.post(`/admin/users/${id}/roles`, { roles: ['practitioner'] })).statusCode).toBe(302);

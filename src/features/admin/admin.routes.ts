@@ -16,7 +16,7 @@ const roleItems = (selected: string[] = []) =>
 
 function userIdOf(req: FastifyRequest): number {
   const id = Number((req.params as { userId: string }).userId);
-  if (!Number.isInteger(id) || id <= 0) throw new NotFound('No such user', 'user', String((req.params as { userId: string }).userId));
+  if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) throw new NotFound('No such user', 'user', String((req.params as { userId: string }).userId));
   return id;
 }
 
