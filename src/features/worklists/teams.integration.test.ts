@@ -17,6 +17,8 @@ describe.each(dialects())('teams (%s)', (dialect) => {
     expect((await admin.post('/admin/teams', { name: 'Safeguarding team East' })).body).toContain('There is already a team called Safeguarding team East');
     const team = await t.db.selectFrom('team').select('id').where('name', '=', 'Safeguarding team East').executeTakeFirstOrThrow();
     const id = async (email: string) => (await t.db.selectFrom('app_user').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+    // A team's id past what an id can be is no team: 404, as for a missing one.
+    expect((await admin.post('/admin/teams/99999999999999999999/members', { userId: '1' })).statusCode).toBe(404);
     const noPerson = await admin.post(`/admin/teams/${team.id}/members`, { userId: '' });
     expect(noPerson.body).toContain(`href="#person-${team.id}"`);
     await admin.post(`/admin/teams/${team.id}/members`, { userId: String(await id('team_manager@a.test')), manager: 'yes' });

@@ -23,7 +23,7 @@ export async function teamsRoutes(app: FastifyInstance, { db }: AppDeps) {
 
   const teamIdOf = (req: FastifyRequest) => {
     const id = Number((req.params as { teamId: string }).teamId);
-    if (!Number.isInteger(id) || id <= 0) throw new NotFound('No such team');
+    if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) throw new NotFound('No such team');
     return id;
   };
 
