@@ -84,4 +84,15 @@ describe.each(dialects())('returns in the browser (%s)', (dialect) => {
     const forged = await analyst.upload('/returns/import', { kind: 'cin' }, [{ field: 'files', name: 'cin.xml', content: CIN }], { csrf: 'forged' });
     expect(forged.statusCode).toBe(403);
   });
+
+  it('takes a file whatever its name: a NUL, a control character or a name longer than a file system keeps', async () => {
+    await analyst.get('/returns/import');
+    for (const name of ['cin\u0000.xml', 'c\u0007in.xml', `${'x'.repeat(300)}.xml`]) {
+      const res = await analyst.upload('/returns/import', { kind: 'cin' }, [{ field: 'files', name, content: CIN }]);
+      expect(res.statusCode, name.slice(0, 20)).toBe(303);
+      expect(await finished(analyst, String(res.headers.location))).toBe('succeeded');
+    }
+    const names = (await t.db.selectFrom('import_run').select('file_name').orderBy('started_at', 'desc').limit(3).execute()).map((r) => r.file_name);
+    expect(names).toEqual([`${'x'.repeat(196)}.xml`, 'cin.xml', 'cin.xml']);
+  });
 });

@@ -60,11 +60,12 @@ export async function returnsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
     let fields: Record<string, string> | null;
     try {
       fields = await readMultipartForm(app, req, reply, async (part) => {
-        const target = path.join(dir, `${files.length}-${path.basename(part.filename)}`);
+        // Stored under a number: the name a browser sends may hold a NUL or be longer than a file system takes.
+        const target = path.join(dir, String(files.length));
         await pipeline(part.file, fs.createWriteStream(target));
         tooLarge ||= part.file.truncated;
         const size = fs.statSync(target).size;
-        if (size > 0) files.push({ name: path.basename(part.filename), size, open: () => fs.createReadStream(target) });
+        if (size > 0) files.push({ name: fileNameOf(part.filename), size, open: () => fs.createReadStream(target) });
       });
     } catch (err) {
       cleanUp();
@@ -148,5 +149,8 @@ function uploadProblems(fields: Record<string, string>, files: ReturnFile[]): { 
   else if (kind && kind !== '903' && files.length > 1) problems.push({ field: 'files', message: 'Select one file: a CIN census or Annex A return is a single file' });
   return problems;
 }
+
+/** The name the run records: its last part, without control characters (the database keeps no NUL), its last 200 characters at most. */
+const fileNameOf = (name: string) => path.basename(name).replace(/[\u0000-\u001f\u007f]/g, '').slice(-200);
 
 const yearLabel = (year: number | null) => (year === null ? null : collectionYearLabel(year));
