@@ -106,6 +106,15 @@ describe.each(dialects())('partner data (%s)', (dialect) => {
     await t.db.deleteFrom('partner_data_set').where('agency_id', '=', health.id).execute();
   });
 
+  it('takes a file whatever its name, keeping it without control characters', async () => {
+    await manager.get('/partner-data/upload');
+    const res = await manager.upload('/partner-data/upload', { agency: String(police), 'periodEnd-day': '31', 'periodEnd-month': '3', 'periodEnd-year': '2023' },
+      [{ field: 'file', name: `pol\u0000ice\u0007${'x'.repeat(300)}.csv`, content: FIXTURE }]);
+    expect(res.statusCode).toBe(303);
+    const set = await t.db.selectFrom('partner_data_set').select('file_name').where('agency_id', '=', police).where('period_end', '=', PERIOD_END).executeTakeFirstOrThrow();
+    expect(set.file_name).toBe(`${'x'.repeat(196)}.csv`);
+  });
+
   it('uploads a file in the browser and shows its tables with a sentence for each measure', async () => {
     const page = await manager.get('/partner-data/upload');
     expect(page.body).toContain('href="/partner-data/template.csv"');

@@ -50,7 +50,8 @@ export async function partnerDataRoutes(app: FastifyInstance, { db, now }: AppDe
     let tooLarge = false;
     const fields = await readMultipartForm(app, req, reply, async (part) => {
       try {
-        file = { name: part.filename.split(/[\\/]/).pop()!, bytes: await part.toBuffer() };
+        // Kept by its last part, without control characters (the database keeps no NUL), its last 200 characters at most.
+        file = { name: part.filename.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').slice(-200), bytes: await part.toBuffer() };
       } catch (err) {
         if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
         tooLarge = true;
