@@ -82,7 +82,7 @@ export async function appendAudit(tx: Transaction<Database>, entries: AuditEntry
  * PostgreSQL text and JSON cannot hold a NUL character, so it is kept as the two characters \0, before the entry is hashed.
  */
 function storable<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(/\u0000/g, '\\0') as T;
+  if (typeof value === 'string') return value.replaceAll('\u0000', '\\0') as T;
   if (Array.isArray(value)) return value.map(storable) as T;
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;

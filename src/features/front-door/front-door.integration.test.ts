@@ -74,7 +74,7 @@ describe.each(dialects())('the front door (%s)', (dialect) => {
     expect(audit.map((a) => a.action)).toEqual(['front_door_contact.create', 'front_door_contact.read']);
   });
 
-  it('reads a field posted twice by its first value, as every form does, and takes a decision's unreadable version for a stale form', async () => {
+  it('reads a field posted twice by its first value, as every form does, and takes a decision’s unreadable version for a stale form', async () => {
     await worker.get('/front-door/contacts/new');
     const contact = await worker.post('/front-door/contacts/new', { 'receivedAt-time': ['25:00', '08:00'], 'children-0-dob-month': ['13', '1'], source: ['x', '6'] });
     expect(contact.statusCode).toBe(400);

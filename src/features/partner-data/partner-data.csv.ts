@@ -76,6 +76,7 @@ export function parsePartnerCsv(bytes: Uint8Array): PartnerTable[] {
       if (value === '') errors.push({ row, column, message: `enter the ${column}’s name` });
       else if (value.length > MAX_TEXT) errors.push({ row, column, message: `must be ${MAX_TEXT} characters or fewer` });
       // A NUL cannot be stored at all, and other control characters are a file saved in another encoding, not a name.
+      // eslint-disable-next-line no-control-regex
       else if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) errors.push({ row, column, message: 'must not hold control characters (is the file saved as “CSV UTF-8”?)' });
     }
     const current = count(record[2]!);

@@ -51,6 +51,7 @@ export async function partnerDataRoutes(app: FastifyInstance, { db, now }: AppDe
     const fields = await readMultipartForm(app, req, reply, async (part) => {
       try {
         // Kept by its last part, without control characters (the database keeps no NUL), its last 200 characters at most.
+        // eslint-disable-next-line no-control-regex
         file = { name: part.filename.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').slice(-200), bytes: await part.toBuffer() };
       } catch (err) {
         if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;

@@ -163,4 +163,4 @@ export async function runImport(db: Db, importer: ReturnImporter, input: RunImpo
 }
 
 /** A reason may quote the file, NUL characters and all, and PostgreSQL text cannot hold a NUL: it is kept as \0. */
-const storable = (text: string) => text.replace(/\u0000/g, '\\0');
+const storable = (text: string) => text.replaceAll('\u0000', '\\0');

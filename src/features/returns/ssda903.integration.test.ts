@@ -216,7 +216,7 @@ describe.each(dialects())('SSDA903 import and export (%s)', (dialect) => {
     const p = await partnership();
     const refused = run(p, 2019, [text('header.csv', `CHILD,SEX,DOB,ETH\u0000NIC,UPN,MOTHER,MC_DOB\nC1,1,01/01/2019,WBRI,,,\n`)]);
     await expect(refused).rejects.toThrow(ReturnUnreadable);
-    await expect(refused).rejects.toThrow(/header\.csv: column ETH\u0000NIC is not a 903 column/);
+    await expect(refused).rejects.toThrow('header.csv: column ETH\u0000NIC is not a 903 column');
     const failed = await t.db.selectFrom('import_run').select(['outcome', 'error']).where('partnership_id', '=', p).executeTakeFirstOrThrow();
     expect(failed.outcome).toBe('failed');
     expect(failed.error).toMatch(/^header\.csv: column ETH\\0NIC is not a 903 column/);
