@@ -91,6 +91,8 @@ describe.each(dialects())('the front door (%s)', (dialect) => {
       const res = await worker.post(`/front-door/contacts/${contact2.id}/decision`, { decision: 'nfa', reason: 'No further action needed.', version });
       expect(res.statusCode, version).toBe(409);
     }
+    // An id that is no contact's answers 404, as a missing contact does.
+    expect((await worker.post('/front-door/contacts/1/decision', { decision: 'nfa', reason: 'No further action needed.', version: '1' })).statusCode).toBe(404);
   });
 
   it('links an existing child found by search, and adds a second child row without JavaScript', async () => {

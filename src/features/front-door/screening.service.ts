@@ -124,6 +124,8 @@ export type DecisionOutcome = { decision: ContactDecision; referrals: OpenedRefe
  * The note to the school after a domestic abuse notification is marked as recorded with the decision.
  */
 export async function decideContact(db: Db, partnershipId: number, id: string, input: DecisionInput, userId: number, now: Date): Promise<DecisionOutcome> {
+  // An address that is no contact's id is answered as a missing contact, before the database is asked.
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFound('No such contact', 'front_door_contact', id.slice(0, 60));
   const errors = decisionProblems(input);
   if (errors.length) throw new ValidationFailed(errors);
   const decision = input.decision as ContactDecision;
