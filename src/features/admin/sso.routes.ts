@@ -43,7 +43,9 @@ export async function ssoAdminRoutes(app: FastifyInstance, deps: AppDeps) {
 
   app.post('/admin/agencies/:agencyId/sso', { config: { access: 'admin.partnership' } }, async (req, reply) => {
     const agencyId = idParam(req, 'agencyId');
-    const body = req.body as SsoInput & Record<string, string>;
+    // One value a name: where one was posted twice, the first counts, as in every form.
+    const body = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, string | string[]>)
+      .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])) as SsoInput & Record<string, string>;
     let saved;
     try {
       saved = await setAgencySso(db, pid(req), agencyId, body, {

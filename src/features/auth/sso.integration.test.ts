@@ -68,6 +68,10 @@ describe.each(dialects())('single sign-on (%s)', (dialect) => {
     // An agency id past what an id can be is no agency: 404, as for a missing one.
     expect((await admin.get('/admin/agencies/99999999999999999999/sso')).statusCode).toBe(404);
     expect((await admin.post('/admin/agencies/2147483648/sso', { issuerUrl: 'https://idp.example.org' })).statusCode).toBe(404);
+    // A field posted twice is read by its first value, as every form does.
+    const twice = await admin.post(`/admin/agencies/${policeId}/sso`, { issuerUrl: ['ftp://idp', 'https://idp.example.org'], clientId: ['', 'beacon'], clientSecret: '', emailDomains: 'not a domain', passwordAllowed: 'no', enabled: 'yes' });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.body).toContain('href="#issuerUrl"');
 
     const bad = await admin.post(`/admin/agencies/${policeId}/sso`, { issuerUrl: 'ftp://idp', clientId: '', clientSecret: '', emailDomains: 'not a domain', passwordAllowed: 'no', enabled: 'yes' });
     expect(bad.statusCode).toBe(400);
