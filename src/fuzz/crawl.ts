@@ -8,7 +8,8 @@ import type { RouteRecord } from '../platform/web';
  */
 
 export type Field = { name: string; kind: 'text' | 'choice' | 'date-part' | 'hidden'; values: string[] };
-export type FoundForm = { route: string; url: string; fields: Field[] };
+/** A form found on a page, with the person who found it (who may post it). */
+export type FoundForm = { route: string; url: string; fields: Field[]; email: string };
 
 /** A route's address as a pattern: `/actions/:id` matches `/actions/5f2…`. */
 export function routeMatcher(routes: RouteRecord[], method: string) {

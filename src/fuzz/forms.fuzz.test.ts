@@ -100,7 +100,7 @@ describe.each(dialects())('every form, fuzzed (%s)', (dialect) => {
           const key = postRoute(form.url);
           if (!key) continue;
           const list = forms.get(key) ?? [];
-          if (list.length < 3) list.push({ route: key, url: form.url, fields: form.fields, email: user.email } as FoundForm & { email: string });
+          if (list.length < 3) list.push({ route: key, url: form.url, fields: form.fields, email: user.email });
           forms.set(key, list);
         }
         for (const link of linksOf(res.body)) if (!DOWNLOAD.test(link) && !link.startsWith('/api/') && !link.startsWith('/sign-')) queue.push(link);
@@ -185,7 +185,7 @@ describe.each(dialects())('every form, fuzzed (%s)', (dialect) => {
     const failures: string[] = [];
     let cases = 0;
     for (const route of routeKeys) {
-      const forms = (found.get(route.key) ?? []) as (FoundForm & { email: string })[];
+      const forms = found.get(route.key) ?? [];
       const targets = forms.length > 0 ? forms.map((f) => ({ url: f.url, fields: f.fields, email: f.email as string | null }))
         : [{ url: route.url.replace(/:[A-Za-z]+/g, () => idPool[0] ?? '1'), fields: [] as Field[], email: personFor(route.access) }];
       const target = fc.constantFrom(...targets).chain((tg) => caseFor(tg.url, tg.fields).map((c) => ({ c, email: tg.email })));
