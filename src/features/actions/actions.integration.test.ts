@@ -218,6 +218,11 @@ describe.each(dialects())('the action tracker (%s)', (dialect) => {
     expect(second.body).toContain(`name="version" value="${Number(stale) + 1}"`);
     expect((await actionRow(ids.s11)).status).toBe('in_progress');
     expect((await historyOf(ids.s11)).map((h) => h.note)).toEqual(['Action added', 'Supervision template changed.']);
+    // So is one whose version no action can have, never a database error.
+    for (const version of ['abc', '4e-323', '1e30']) {
+      expect((await manager.post(`/actions/${ids.s11}`, { status: 'cancelled', note: 'Again.', version })).statusCode, version).toBe(409);
+      expect((await manager.post(`/actions/${ids.s11}/change`, { reason: 'Again.', version })).statusCode, version).not.toBe(500);
+    }
   });
 
   it('lets the business manager move the due date, owner and group, each change with its reason in the history', async () => {

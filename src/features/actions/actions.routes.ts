@@ -34,6 +34,11 @@ const DIRECT_SOURCES: ActionSource[] = ['inspection', 'meeting', 'other'];
 const MAX_TEXT = 10_000;
 
 const one = (v: string | string[] | undefined) => ((Array.isArray(v) ? v[0] : v) ?? '').trim();
+/** The version the form was opened at; one no action can have (not a whole number the column keeps) reads as -1, a stale form. */
+const versionOf = (v: string | string[] | undefined) => {
+  const n = Number(one(v));
+  return Number.isInteger(n) && n >= 0 && n <= 2_147_483_647 ? n : -1;
+};
 const many = (v: string | string[] | undefined) => ([] as string[]).concat(v ?? []).map((x) => x.trim()).filter(Boolean);
 
 /** The GOV.UK date input's three boxes as an ISO date; null when all are empty; 'invalid' when they make no date. */
@@ -221,7 +226,7 @@ export async function actionsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
     if (!mayUpdate(action, w)) throw new Forbidden('Only the business manager and the agency that owns an action may update it');
     const b = body(req);
     try {
-      const { from, to } = await updateAction(db, pid(req), action.id, Number(one(b.version)),
+      const { from, to } = await updateAction(db, pid(req), action.id, versionOf(b.version),
         { status: one(b.status), note: one(b.note), evidence: one(b.evidence) }, req.beaconSession!.user.id, now());
       await req.audit({ action: 'action.update', recordType: 'action', recordId: action.id, detail: { from, to } });
       reply.flash(to === from ? 'Progress recorded.' : `Status changed to ${ACTION_STATUSES[to].toLowerCase()}.`);
@@ -240,7 +245,7 @@ export async function actionsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
     const b = body(req);
     const due = dateOf(b, 'dueDate');
     try {
-      const changes = await changeAction(db, pid(req), action.id, Number(one(b.version)), {
+      const changes = await changeAction(db, pid(req), action.id, versionOf(b.version), {
         dueDate: due, ownerAgencyId: one(b.ownerAgencyId), ownerUserId: one(b.ownerUserId), ownerName: one(b.ownerName), groupId: one(b.groupId), reason: one(b.reason),
       }, req.beaconSession!.user.id, now());
       await req.audit({ action: 'action.change', recordType: 'action', recordId: action.id, detail: { changes: changes.length } });
