@@ -67,10 +67,14 @@ describe.each(dialects())('every form, fuzzed (%s)', (dialect) => {
   }, 300_000);
   afterAll(async () => { await t?.close(); });
 
-  /** A signed-in client for the person, kept between cases and signed in again if a case ended their session. */
+  /**
+   * A signed-in client for the person, kept between cases and signed in again if a case ended their session.
+   * A case may have disabled the person or locked them out (an administrator's form posted at themself): they are let back in.
+   */
   async function clientOf(email: string): Promise<Client> {
     let c = clients.get(email);
     if (!c) {
+      await t.db.updateTable('app_user').set({ status: 'active', failed_sign_ins: 0, locked_until: null }).where('email', '=', email).execute();
       c = await signIn(t, email);
       await c.get('/');
       clients.set(email, c);
