@@ -20,4 +20,11 @@ describe.each(dialects())('form bodies (%s)', (dialect) => {
     }
     expect(await t.db.selectFrom('action').select('id').where('partnership_id', '=', t.fixture.a.id).execute()).toEqual([]);
   });
+
+  it('refuses a form holding a NUL character, which no text in the database can keep, with 400 and nothing written', async () => {
+    const res = await manager.post('/governance/groups/new', { name: 'Neglect\u0000 subgroup', kind: 'subgroup' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('The form holds a character that cannot be saved');
+    expect(await t.db.selectFrom('assurance_group').select('id').where('partnership_id', '=', t.fixture.a.id).execute()).toEqual([]);
+  });
 });

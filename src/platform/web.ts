@@ -176,6 +176,10 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
 
   app.addHook('preValidation', async (req, reply) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.routeOptions.config.csrf === false) return;
+    // No text in PostgreSQL can hold a NUL, and no one types one: a form carrying one is refused whole, whatever field it is in.
+    if (req.body && typeof req.body === 'object' && Object.entries(req.body).some(([k, v]) => [k, ...([] as unknown[]).concat(v)].some((x) => typeof x === 'string' && x.includes('\u0000')))) {
+      throw new ValidationFailed([{ field: 'form', message: 'The form holds a character that cannot be saved (a NUL): type the text again rather than pasting it' }]);
+    }
     await new Promise<void>((resolve, reject) => {
       app.csrfProtection(req, reply, (err?: Error) => (err ? reject(err) : resolve()));
     });
