@@ -19,6 +19,10 @@ describe.each(dialects())('teams (%s)', (dialect) => {
     const id = async (email: string) => (await t.db.selectFrom('app_user').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
     // A team's id past what an id can be is no team: 404, as for a missing one.
     expect((await admin.post('/admin/teams/99999999999999999999/members', { userId: '1' })).statusCode).toBe(404);
+    // A person's id that no one can have is asked for again, or (in the address) is no member: never a database error.
+    expect((await admin.post(`/admin/teams/${team.id}/members`, { userId: '1e30' })).statusCode).toBe(400);
+    expect((await admin.post(`/admin/teams/${team.id}/members`, { userId: ['1.5', '2'] })).statusCode).toBe(400);
+    expect((await admin.post(`/admin/teams/${team.id}/members/1.5/remove`)).statusCode).toBe(404);
     const noPerson = await admin.post(`/admin/teams/${team.id}/members`, { userId: '' });
     expect(noPerson.body).toContain(`href="#person-${team.id}"`);
     await admin.post(`/admin/teams/${team.id}/members`, { userId: String(await id('team_manager@a.test')), manager: 'yes' });

@@ -21,6 +21,11 @@ export async function teamsRoutes(app: FastifyInstance, { db }: AppDeps) {
     return { title: 'Teams', teams: [...teams.values()], people, ...extra };
   }
 
+  /** A person's id as posted (the first, where several were): null when no one's id can be it. */
+  const personIdOf = (raw: string | string[] | undefined) => {
+    const id = Number(Array.isArray(raw) ? raw[0] : raw);
+    return Number.isInteger(id) && id > 0 && id <= 2_147_483_647 ? id : null;
+  };
   const teamIdOf = (req: FastifyRequest) => {
     const id = Number((req.params as { teamId: string }).teamId);
     if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) throw new NotFound('No such team');
@@ -44,9 +49,9 @@ export async function teamsRoutes(app: FastifyInstance, { db }: AppDeps) {
 
   app.post('/admin/teams/:teamId/members', { config: { access: 'admin.partnership' } }, async (req, reply) => {
     const teamId = teamIdOf(req);
-    const body = req.body as { userId?: string; manager?: string };
-    const userId = Number(body.userId);
-    if (!Number.isInteger(userId) || userId <= 0) {
+    const body = req.body as { userId?: string | string[]; manager?: string };
+    const userId = personIdOf(body.userId);
+    if (userId === null) {
       return reply.code(400).view('worklists/views/teams.njk', await page(req, { errors: formErrors([{ field: `person-${teamId}`, message: 'Select the person to add to the team' }]) }));
     }
     await addTeamMember(db, pid(req), teamId, userId, { manager: body.manager === 'yes' });
@@ -57,7 +62,8 @@ export async function teamsRoutes(app: FastifyInstance, { db }: AppDeps) {
 
   app.post('/admin/teams/:teamId/members/:userId/remove', { config: { access: 'admin.partnership' } }, async (req, reply) => {
     const teamId = teamIdOf(req);
-    const userId = Number((req.params as { userId: string }).userId);
+    const userId = personIdOf((req.params as { userId: string }).userId);
+    if (userId === null) throw new NotFound('No such team member');
     await removeTeamMember(db, pid(req), teamId, userId);
     await req.audit({ action: 'team.member_remove', recordType: 'team', recordId: String(teamId), detail: { userId } });
     reply.flash('Team updated.');
