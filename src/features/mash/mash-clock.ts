@@ -45,23 +45,26 @@ const HOURS = /^\d{1,3}(\.\d{1,2})?$/;
 /** A month: a longer limit is a typing error, not a MASH timescale. */
 const MAX_LIMIT = 720;
 
-export type MashSettingsForm = { start?: string; end?: string; days?: string | string[]; clock?: string; red?: string; amber?: string; green?: string };
+export type MashSettingsForm = { start?: string | string[]; end?: string | string[]; days?: string | string[]; clock?: string | string[]; red?: string | string[]; amber?: string | string[]; green?: string | string[] };
+
+/** A field's value; where a name was posted twice, the first counts, as in every form. */
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
 
 /** The settings a form describes, or every problem with it by field. */
 export function parseMashSettings(form: MashSettingsForm): { settings: MashSettings; errors: [] } | { settings: null; errors: FieldError[] } {
   const errors: FieldError[] = [];
-  const start = (form.start ?? '').trim();
-  const end = (form.end ?? '').trim();
+  const start = one(form.start).trim();
+  const end = one(form.end).trim();
   if (!TIME.test(start) || start === '24:00') errors.push({ field: 'start', message: 'Enter the opening time as a 24-hour time, like 09:00' });
   if (!TIME.test(end)) errors.push({ field: 'end', message: 'Enter the closing time as a 24-hour time, like 17:00 (24:00 for midnight)' });
   else if (TIME.test(start) && start >= end) errors.push({ field: 'end', message: 'The closing time must be later than the opening time on the same day' });
   const days = [...new Set(([] as string[]).concat(form.days ?? []).map(Number))].filter((d) => Number.isInteger(d) && d >= 1 && d <= 7).sort((a, b) => a - b);
   if (days.length === 0) errors.push({ field: 'days', message: 'Select at least one day the MASH is open' });
-  const clock = form.clock === 'working' || form.clock === 'elapsed' ? form.clock : null;
+  const clock = one(form.clock) === 'working' || one(form.clock) === 'elapsed' ? one(form.clock) as 'working' | 'elapsed' : null;
   if (!clock) errors.push({ field: 'clock', message: 'Select how the clock runs for agency checks' });
   const limits = {} as Record<Rag, number>;
   for (const rag of RAGS) {
-    const raw = (form[rag] ?? '').trim();
+    const raw = one(form[rag]).trim();
     const n = Number(raw);
     if (!HOURS.test(raw) || n <= 0 || n > MAX_LIMIT) {
       errors.push({ field: rag, message: `Enter the ${rag} limit as a number of hours more than 0 and at most ${MAX_LIMIT}, like ${DEFAULT_MASH_SETTINGS.limits[rag]}` });

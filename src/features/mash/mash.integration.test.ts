@@ -69,6 +69,10 @@ describe.each(dialects())('the MASH (%s)', (dialect) => {
     expect(page.body).toContain('value="72"');
 
     const bad = await admin.post('/admin/mash', { start: '9am', end: '17:00', clock: 'working', red: '30', amber: '24', green: 'three days' });
+    // A field posted twice is read by its first value, as every form does.
+    const twice = await admin.post('/admin/mash', { start: ['9am', '09:00'], end: '17:00', clock: ['working', 'x'], red: ['x', '2'], amber: '24', green: '48', days: '1' });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.body).toContain('href="#red"');
     expect(bad.statusCode).toBe(400);
     for (const message of ['Enter the opening time as a 24-hour time, like 09:00', 'Select at least one day the MASH is open', 'Enter the green limit as a number of hours']) {
       expect(bad.body).toContain(message);
