@@ -65,6 +65,7 @@ describe.each(dialects())('sign-in and sessions (%s)', (dialect) => {
     await c.get('/sign-in/mfa');
     const code = await generate({ secret: TOTP_SECRET, epoch: Math.floor(t.clock.now().getTime() / 1000) });
     expect((await c.post('/sign-in/mfa', { code: '000000' })).statusCode).toBe(401);
+    expect((await c.post('/sign-in/mfa', { code: ['000000', '111111'] })).statusCode).toBe(401);
     expect((await c.post('/sign-in/mfa', { code })).headers.location).toBe('/');
     expect((await c.get('/children')).statusCode).toBe(200);
 
@@ -142,6 +143,10 @@ describe.each(dialects())('sign-in and sessions (%s)', (dialect) => {
     expect(weak.body).toContain('Password is too common');
     const short = await c.post('/account/password', { currentPassword: PASSWORD, newPassword: 'short' });
     expect(short.body).toContain('12 characters or more');
+    // A field posted twice is read by its first value, as every form does.
+    const twice = await c.post('/account/password', { currentPassword: [PASSWORD, 'x'], newPassword: ['short', 'three random words here'] });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.body).toContain('12 characters or more');
     const ok = await c.post('/account/password', { currentPassword: PASSWORD, newPassword: 'three random words here' });
     expect(ok.headers.location).toBe('/account');
     expect((await c.get('/account')).statusCode).toBe(200);

@@ -93,7 +93,7 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps) {
 
   app.post('/sign-in/mfa', { config: { access: 'session', rateLimit: { max: 20, timeWindow: '5 minutes' } } }, async (req, reply) => {
     const s = req.beaconSession!;
-    const { code = '', next } = req.body as { code?: string; next?: string };
+    const { code = '', next } = firstValues(req.body);
     const now = deps.now();
     if (await checkTotp(db, s.user.id, code.replace(/\s/g, ''), now)) {
       await passMfa(db, s.id);
@@ -133,7 +133,7 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps) {
   app.post('/mfa/set-up', { config: { access: 'session', rateLimit: { max: 20, timeWindow: '5 minutes' } } }, async (req, reply) => {
     const s = req.beaconSession!;
     if (s.user.mfaEnrolled) return reply.redirect('/');
-    const { code = '', next } = req.body as { code?: string; next?: string };
+    const { code = '', next } = firstValues(req.body);
     const now = deps.now();
     if (!(await completeEnrolment(db, s.user.id, code.replace(/\s/g, ''), now))) {
       await audit(req, 'mfa.enrol_failed', 'denied', s.user.id, s.user.email);
@@ -174,7 +174,7 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps) {
 
   app.post('/account/password', { config: { access: 'home.view', rateLimit: { max: 10, timeWindow: '5 minutes' } } }, async (req, reply) => {
     const s = req.beaconSession!;
-    const { currentPassword = '', newPassword = '' } = req.body as Record<string, string>;
+    const { currentPassword = '', newPassword = '' } = firstValues(req.body);
     const problem = await changePassword(db, s.user.id, currentPassword, newPassword);
     if (problem) {
       await audit(req, 'password.change_failed', 'denied', s.user.id, s.user.email);
@@ -188,4 +188,9 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps) {
     reply.flash('Your password has been changed. You have been signed out everywhere else.');
     return reply.redirect('/account');
   });
+}
+
+/** A posted form's values as written (a password is never trimmed); where a name was posted twice, the first counts, as in every form. */
+function firstValues(body: unknown): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries((body ?? {}) as Record<string, string | string[]>).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
 }
