@@ -50,3 +50,9 @@ export function dateFields(prefix: string, date: string | null | undefined): Rec
   const [y, m, d] = date.split('-');
   return { [`${prefix}-day`]: String(Number(d)), [`${prefix}-month`]: String(Number(m)), [`${prefix}-year`]: y! };
 }
+
+/** The version a form was opened at; one no record can have (not a whole number a version column keeps) reads as -1, a stale form. */
+export function versionFrom(form: Form, name = 'version'): number {
+  const n = Number(text(form, name));
+  return Number.isInteger(n) && n >= 0 && n <= 2_147_483_647 ? n : -1;
+}

@@ -59,6 +59,8 @@ describe.each(dialects())('a child’s details (%s)', (dialect) => {
     expect(stale.statusCode).toBe(409);
     expect(stale.body).toContain('Someone else saved this record after you opened it');
     expect(stale.body).toMatch(/Locality<\/td>\s*<td[^>]*>\s*North\s*<\/td>\s*<td[^>]*>\s*South/);
+    // So is a version no record can have, never a database error.
+    for (const version of ['abc', '4e-323', '1e30']) expect((await sw.post(`/children/${id}/details`, child({ version, locality: 'East' }))).statusCode, version).toBe(409);
     const audit = await t.db.selectFrom('audit_event').select('action').where('record_id', '=', id).execute();
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['child.create', 'child.read', 'child.update', 'child.update_conflict']));
   });

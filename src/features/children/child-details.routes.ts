@@ -2,7 +2,7 @@ import { childName } from '../../domain/child-name';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../platform/deps';
 import { NotFound, ValidationFailed } from '../../platform/errors';
-import { formErrors } from '../../platform/forms';
+import { formErrors, versionFrom } from '../../platform/forms';
 import { PossibleDuplicates, createChild, updateChild } from './child-details.service';
 import { findChildById } from './children.service';
 import { CHILD_DETAILS, codeOptions, formValueOf, parseRecordForm, type FormValues } from './records.schema';
@@ -70,7 +70,7 @@ export async function childDetailsRoutes(app: FastifyInstance, { db, now }: AppD
     const { values, errors } = parseRecordForm(CHILD_DETAILS, form, today());
     try {
       if (errors.length) throw new ValidationFailed(errors);
-      await updateChild(db, req.partnership!.partnershipId, child.id, Number(form.version), values);
+      await updateChild(db, req.partnership!.partnershipId, child.id, versionFrom(form), values);
       await req.audit({ action: 'child.update', recordType: 'child', recordId: child.id });
       reply.flash('Details saved.');
       return reply.redirect(`/children/${child.id}`);

@@ -95,6 +95,9 @@ describe.each(dialects())('recording the journey (%s)', (dialect) => {
     const second = await sw.post(url, { version: '1', ...date('referral_date', '2026-01-05'), referral_source: '6', primary_need: 'N4' });
     expect(second.statusCode).toBe(409);
     expect(second.body).toContain('Someone else saved this record after you opened it');
+    for (const version of ['abc', '4e-323']) {
+      expect((await sw.post(url, { version, ...date('referral_date', '2026-01-05'), referral_source: '6', primary_need: 'N4' })).statusCode, version).toBe(409);
+    }
     expect(second.body).toMatch(/Referral source<\/td>\s*<td[^>]*>\s*2A\s*<\/td>\s*<td[^>]*>\s*6\s*<\/td>/);
     // The form still holds this person's changes, now against the saved version.
     expect(second.body).toContain('name="version" value="2"');

@@ -2,7 +2,7 @@ import { childName } from '../../domain/child-name';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../platform/deps';
 import { NotFound, ValidationFailed } from '../../platform/errors';
-import { formErrors } from '../../platform/forms';
+import { formErrors, versionFrom } from '../../platform/forms';
 import { findChildById } from './children.service';
 import { RECORD_TYPE, RECORD_TYPES, codeOptions, formValueOf, parseRecordForm, type FormValues, type RecordType } from './records.schema';
 import { EditConflict, createRecord, findRecord, parentOptions, updateRecord } from './records.service';
@@ -85,7 +85,7 @@ export async function recordsRoutes(app: FastifyInstance, { db, now }: AppDeps) 
     const { values, errors } = parseRecordForm(def, form, today());
     try {
       if (errors.length) throw new ValidationFailed(errors);
-      await updateRecord(db, req.partnership!.partnershipId, child, def, recordId!, Number(form.version), values, linkValues(def, form));
+      await updateRecord(db, req.partnership!.partnershipId, child, def, recordId!, versionFrom(form), values, linkValues(def, form));
       await req.audit({ action: 'child.record.update', recordType: 'child', recordId: child.id, detail: { type: def.type, id: recordId } });
       reply.flash(`${def.title} saved.`);
       return reply.redirect(`/children/${child.id}#chronology`);
