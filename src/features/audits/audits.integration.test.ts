@@ -255,6 +255,9 @@ describe.each(dialects())('the multi-agency audit programme (%s)', (dialect) => 
     const stale = await police.post(own, { ...(await answers('good')), overallGrade: 'good', intent: 'submit', version: '1' });
     expect(stale.statusCode).toBe(400);
     expect(stale.body).toContain('Someone else saved this section after you opened it');
+    for (const version of ['abc', '4e-323']) {
+      expect((await police.post(own, { ...(await answers('good')), overallGrade: 'good', intent: 'submit', version })).statusCode, version).toBe(400);
+    }
 
     const submitted = await police.post(own, { ...(await answers('requires_improvement', 'No chronology on file.')), overallGrade: 'requires_improvement',
       strengths: 'Prompt information sharing.', development: 'Use the neglect toolkit.', intent: 'submit', version: '2' });

@@ -5,7 +5,7 @@ import { childName } from '../../domain/child-name';
 import { londonParts } from '../../domain/london';
 import type { AppDeps } from '../../platform/deps';
 import { Forbidden, ValidationFailed, type FieldError } from '../../platform/errors';
-import { formErrors } from '../../platform/forms';
+import { formErrors, versionFrom } from '../../platform/forms';
 import { actionsOfSource } from '../actions/actions.service';
 import { listAgencies } from '../agencies/agencies.service';
 import { dateInputValues, many, one, type Body } from './forms';
@@ -294,7 +294,7 @@ export async function auditRoundRoutes(app: FastifyInstance, { db, now, mailer, 
     let form;
     try {
       form = parseSectionForm(round.tool, b);
-      await saveSection(db, pid(req), section, form, Number(one(b.version)) || 0, userId(req), now());
+      await saveSection(db, pid(req), section, form, versionFrom(b), userId(req), now());
     } catch (err) {
       if (!(err instanceof ValidationFailed)) throw err;
       const fresh = await findSection(db, pid(req), round.id, caseId, agencyId);
