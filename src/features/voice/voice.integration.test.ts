@@ -147,6 +147,7 @@ describe.each(dialects())('the voice of the child (%s)', (dialect) => {
     expect(await entry(id)).toMatchObject({ title: 'Feeling safe at home and at school', version: 2 });
     const stale = await worker.post(`/voice/${id}/edit`, quote({ title: 'An older edit', version: '1' }));
     expect(stale.statusCode).toBe(409);
+    for (const version of ['abc', '4e-323']) expect((await worker.post(`/voice/${id}/edit`, quote({ title: 'An older edit', version }))).statusCode, version).toBe(409);
     expect(stale.body).toContain('Someone else saved this entry after you opened it');
     expect(stale.body).toContain('value="An older edit"');
     expect(stale.body).toContain('name="version" value="2"');

@@ -6,7 +6,7 @@ import {
 } from '../../domain/voice';
 import type { AppDeps } from '../../platform/deps';
 import { ValidationFailed, type FieldError } from '../../platform/errors';
-import { formErrors } from '../../platform/forms';
+import { formErrors, versionFrom } from '../../platform/forms';
 import { pagination } from '../../platform/pagination';
 import { findReport, ReportLocked } from '../annual-report/report.repository';
 import { themesChartSvg } from './chart';
@@ -117,7 +117,7 @@ export async function voiceRoutes(app: FastifyInstance, { db, now }: AppDeps) {
     const b = body(req);
     try {
       const input = parseEntryForm(b, today());
-      const { removedFrom } = await updateEntry(db, pid(req), entry.id, Number(one(b.version)), input, userId(req), now());
+      const { removedFrom } = await updateEntry(db, pid(req), entry.id, versionFrom(b), input, userId(req), now());
       await req.audit({ action: 'voice_entry.update', recordType: 'voice_entry', recordId: entry.id, detail: { kind: input.kind, consent: input.consent, themes: input.themes, removedFromReports: removedFrom } });
       reply.flash(removedFrom ? `Entry saved. With consent ${CONSENT_LABELS[input.consent].toLowerCase()}, it was taken out of ${removedFrom} report${removedFrom === 1 ? '' : 's'} being drafted.` : 'Entry saved.');
       return reply.redirect(`/voice/${entry.id}`, 303);
