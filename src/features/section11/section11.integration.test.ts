@@ -292,6 +292,9 @@ describe.each(dialects())('Section 11 (%s)', (dialect) => {
     await policeLead.get(`/section-11/returns/${returns.police}/standards/${s1}`);
     const stale = await policeLead.post(`/section-11/returns/${returns.police}/standards/${s1}`, { version: '0', rating: '3', evidence: 'Older page' });
     expect(stale.statusCode).toBe(400);
+    for (const version of ['abc', '4e-323', ['0', '1']]) {
+      expect((await policeLead.post(`/section-11/returns/${returns.police}/standards/${s1}`, { version, rating: '3', evidence: 'Older page' })).statusCode, String(version)).toBe(400);
+    }
     expect(stale.body).toContain('Someone else saved this standard after you opened it');
     expect(stale.body).toContain('name="version" value="1"');
     expect((await answerOf(returns.police, s1))!.rating).toBe('2');
