@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from './db/create-db';
 import type { Config } from './platform/config';
-import { registerWeb, type NavItem, type RouteRecord } from './platform/web';
+import { answerUnreadableAddress, registerWeb, type NavItem, type RouteRecord } from './platform/web';
 import { adminRoutes } from './features/admin/admin.routes';
 import { apiRoutes } from './features/api/api.routes';
 import { authRoutes } from './features/auth/auth.routes';
@@ -83,6 +83,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
       },
     },
     genReqId: () => crypto.randomUUID(),
+    frameworkErrors: (err, req, reply) => answerUnreadableAddress(app, err, req, reply),
   });
   const routes: RouteRecord[] = [];
   const appDeps = { db, config, now: deps.now ?? (() => new Date()), mailer: deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, now: deps.now }) };

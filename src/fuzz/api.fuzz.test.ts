@@ -97,13 +97,7 @@ describe.each(dialects())('partner systems API, fuzzed (%s)', (dialect) => {
     const encodable = junkValue.filter((s) => !/[\uD800-\uDFFF]/.test(s.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '')));
     await fc.assert(fc.asyncProperty(encodable, async (id) => {
       const res = await t.app.inject({ method: 'GET', url: `/api/v1/contacts/${encodeURIComponent(id)}`, headers: { authorization: `Bearer ${token}` } });
-      // An id longer than Fastify's router takes (100 characters) is refused by the router itself (400, or 414 for an address too long), before Beacon, with its own JSON message.
-      const answer = JSON.parse(res.body) as { message?: string; errors?: unknown };
-      if ([400, 414].includes(res.statusCode) && answer.errors === undefined) {
-        expect(encodeURIComponent(id).length).toBeGreaterThan(90);
-        expect(answer.message).toBeTruthy();
-        return;
-      }
+      // An id longer than any Beacon makes, or a broken escape, is refused by the router: Beacon answers it in the API's shape.
       expectClearAnswer(res, id.slice(0, 100));
       expect([404, 400]).toContain(res.statusCode);
     }), { numRuns: runs(300) });

@@ -308,6 +308,24 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
   }
 }
 
+/**
+ * Fastify's router refuses some addresses before any hook runs: a broken %-escape (400) and a path
+ * part longer than any id Beacon makes (Fastify's 414, answered here as the 404 it is, since no record
+ * has such an id). They are answered as Beacon answers: the GOV.UK error page, or the API's error shape,
+ * with the headers the hooks would have set.
+ */
+export async function answerUnreadableAddress(app: FastifyInstance, err: { code?: string }, req: FastifyRequest, reply: FastifyReply) {
+  const status = err.code === 'FST_ERR_BAD_URL' ? 400 : 404;
+  const message = status === 400 ? 'The address has a broken escape (a % not followed by two hexadecimal digits).' : null;
+  reply.code(status).header('cache-control', 'no-store').header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
+  if (req.url.startsWith('/api/')) return reply.send(apiErrorBody(message ?? 'Not found'));
+  // The reply was made by the router, outside the plugins' decorations: the page is rendered by the app.
+  const page = await (app as FastifyInstance & { view(name: string, data: object): Promise<string> })
+    .view(`errors/${status}.njk`, { message, user: null, navigation: [], memberships: [] });
+  return reply.type('text/html').send(page);
+}
+
 /** The API's one error shape: field errors carry the JSON path of the field, others a message alone. */
 export function apiErrorBody(message: string) {
   return { errors: [{ message }] };
