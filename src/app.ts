@@ -71,7 +71,7 @@ export type BeaconApp = FastifyInstance & { beaconRoutes: RouteRecord[] };
 /** The composition root: platform first, then every feature. Never listens. */
 export async function buildApp(deps: BuildAppDeps): Promise<BeaconApp> {
   const { db, config } = deps;
-  const app = Fastify({
+  const app: FastifyInstance = Fastify({
     trustProxy: config.trustProxy,
     logger: {
       level: config.logLevel,
