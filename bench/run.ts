@@ -26,6 +26,10 @@
  *  - backup: `beacon backup` of the demo partnership grown to --backup-children children (20,000) with their
  *    journeys, its time and size, and `beacon restore` of it into a fresh database of each dialect (PGlite to
  *    PostgreSQL and back), every table compared with the original's afterwards.
+ *  - load (only with --only load): --users people (100), each signed in through the sign-in and authenticator pages,
+ *    doing their role's journey (front door, MASH checks, children's records, dashboard, training bookings) with
+ *    --think-min to --think-max seconds (1-3) between steps, for --minutes (5) against the server; p50/p95/p99 per
+ *    page type, errors (there must be none), throughput, the machine's load and the server's CPU and RSS.
  * Both on embedded PGlite and on PostgreSQL (a throwaway cluster, or BENCH_DATABASE_URL on 127.0.0.1).
  *
  *   npm run bench -- [--only startup|home|children|returns|indicators] [--dialect pglite|postgres|both] [--repeats 3]
@@ -56,16 +60,19 @@ import { startupBench, type StartupResult } from './lib/startup';
 import { TRAINING_PEOPLE, TRAINING_PLACES, trainingBookingBench, type TrainingBookingResult } from './training-booking';
 import { annualReportBench, type AnnualReportResult } from './annual-report';
 import { backupBench, type BackupResult } from './backup';
+import { loadBench, type LoadResult } from './lib/load-bench';
+import { loadReport } from './lib/load-report';
 import { Cleanup, table } from './lib/util';
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
 function usage(message: string): never {
-  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children|returns|indicators|mash|api|training|annual-report|backup] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
+  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children|returns|indicators|mash|api|training|annual-report|backup|load] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
     '[--connections 1-200] [--duration 1-60] [--warmup 0-30] [--children 1-100000] [--no-npm] [--max-minutes 1-90] ' +
     `[--search-children 1000-${MAX_SEARCH_CHILDREN}] [--search-requests 12-3000] [--record-requests 10-2000] [--clients 1-32] ` +
     '[--cin-children 100-1000000] [--s903-children 10-100000] [--big-return-mb 0-1000] [--big-dialect pglite|postgres|both] [--python-children 100-100000] '
-    + '[--indicator-scale 0.01-1] [--indicator-partnerships 1-20] [--mash-checks 100-20000] [--backup-children 1000-500000]');
+    + '[--indicator-scale 0.01-1] [--indicator-partnerships 1-20] [--mash-checks 100-20000] [--backup-children 1000-500000] '
+    + '[--users 1-500] [--minutes 0.1-60] [--think-min 0-60] [--think-max 0-60]');
   process.exit(2);
 }
 
@@ -85,7 +92,8 @@ const { values } = (() => {
         'max-minutes': { type: 'string' }, 'search-children': { type: 'string' }, 'search-requests': { type: 'string' },
         'record-requests': { type: 'string' }, clients: { type: 'string' }, 'cin-children': { type: 'string' }, 's903-children': { type: 'string' },
         'big-return-mb': { type: 'string' }, 'big-dialect': { type: 'string' }, 'python-children': { type: 'string' },
-        'indicator-scale': { type: 'string' }, 'indicator-partnerships': { type: 'string' }, 'mash-checks': { type: 'string' }, 'backup-children': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'indicator-scale': { type: 'string' }, 'indicator-partnerships': { type: 'string' }, 'mash-checks': { type: 'string' }, 'backup-children': { type: 'string' },
+        users: { type: 'string' }, minutes: { type: 'string' }, 'think-min': { type: 'string' }, 'think-max': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
@@ -95,7 +103,11 @@ const { values } = (() => {
 })();
 if (values.help) usage('benchmarks of start-up time, of the signed-in home page, of finding a child and reading their record, and of importing statutory returns');
 const only = values.only ?? 'all';
-if (!['all', 'startup', 'home', 'children', 'returns', 'indicators', 'mash', 'api', 'training', 'annual-report', 'backup'].includes(only)) usage('--only must be startup, home, children, returns, indicators, mash, api, training, annual-report or backup');
+if (!['all', 'startup', 'home', 'children', 'returns', 'indicators', 'mash', 'api', 'training', 'annual-report', 'backup', 'load'].includes(only)) usage('--only must be startup, home, children, returns, indicators, mash, api, training, annual-report, backup or load');
+const loadMinutes = values.minutes === undefined ? 5 : Number(values.minutes);
+if (!(loadMinutes >= 0.1 && loadMinutes <= 60)) usage('--minutes must be a number from 0.1 to 60');
+const thinkS = [values['think-min'] ?? '1', values['think-max'] ?? '3'].map(Number) as [number, number];
+if (!thinkS.every((n) => n >= 0 && n <= 60) || thinkS[0] > thinkS[1]) usage('--think-min and --think-max must be seconds from 0 to 60, the least first');
 const indicatorScale = values['indicator-scale'] === undefined ? 1 : Number(values['indicator-scale']);
 if (!(indicatorScale >= 0.01 && indicatorScale <= 1)) usage('--indicator-scale must be a number from 0.01 to 1');
 const dialectArg = values.dialect ?? 'both';
@@ -103,7 +115,7 @@ if (!['pglite', 'postgres', 'both'].includes(dialectArg)) usage('--dialect must 
 const bigDialectArg = values['big-dialect'] ?? 'both';
 if (!['pglite', 'postgres', 'both'].includes(bigDialectArg)) usage('--big-dialect must be pglite, postgres or both');
 const options = {
-  only: only as 'all' | 'startup' | 'home' | 'children' | 'returns' | 'indicators' | 'mash' | 'api' | 'training' | 'annual-report' | 'backup',
+  only: only as 'all' | 'startup' | 'home' | 'children' | 'returns' | 'indicators' | 'mash' | 'api' | 'training' | 'annual-report' | 'backup' | 'load',
   dialects: (dialectArg === 'both' ? ['pglite', 'postgres'] : [dialectArg]) as ('pglite' | 'postgres')[],
   repeats: intOption(values.repeats, 'repeats', 1, 10, 3),
   connections: intOption(values.connections, 'connections', 1, 200, 20),
@@ -130,10 +142,16 @@ const options = {
   mashChecks: intOption(values['mash-checks'], 'mash-checks', 100, 20_000, 2000),
   /** The demo partnership's children (with their journeys) for the backup benchmark. */
   backupChildren: intOption(values['backup-children'], 'backup-children', 1000, MAX_SEARCH_CHILDREN, 20_000),
+  /** The load benchmark's people, its measured minutes and the think time between their steps. */
+  users: intOption(values.users, 'users', 1, 500, 100),
+  loadMinutes,
+  thinkMs: { min: thinkS[0] * 1000, max: thinkS[1] * 1000 },
   /** Each child process of the returns benchmark is stopped after this long. */
   returnsStepTimeoutS: 600,
   // Seeding 200,000 children twice takes a few minutes more than start-up and the home page.
-  maxMinutes: intOption(values['max-minutes'], 'max-minutes', 1, 90, only === 'startup' || only === 'home' ? 10 : 20),
+  maxMinutes: intOption(values['max-minutes'], 'max-minutes', 1, 90, only === 'startup' || only === 'home' ? 10
+    // Each dialect: seeding the demo, signing everyone in, the measured minutes, checking the audit chain.
+    : only === 'load' ? Math.min(90, Math.ceil((loadMinutes + 6) * (dialectArg === 'both' ? 2 : 1)) + 2) : 20),
 };
 const runStartup = options.only === 'all' || options.only === 'startup';
 const runHome = options.only === 'all' || options.only === 'home';
@@ -145,6 +163,8 @@ const runMash = options.only === 'all' || options.only === 'mash';
 const runTraining = options.only === 'all' || options.only === 'training';
 const runAnnualReport = options.only === 'all' || options.only === 'annual-report';
 const runBackup = options.only === 'all' || options.only === 'backup';
+// Minutes per dialect: only when asked for.
+const runLoad = options.only === 'load';
 
 const tmp = os.tmpdir();
 /** Error text goes into the results file: no machine paths in it. */
@@ -181,6 +201,7 @@ const results = {
   training: [] as TrainingBookingResult[],
   annualReport: [] as AnnualReportResult[],
   backup: [] as BackupResult[],
+  load: [] as LoadResult[],
   errors: [] as string[],
 };
 
@@ -361,6 +382,17 @@ async function main() {
         });
       }
     }
+    if (runLoad) {
+      for (const dialect of options.dialects) {
+        await section(`load ${dialect}`, async () => {
+          log(`Load on ${dialect}: ${options.users} people, ${options.loadMinutes} min, ${options.thinkMs.min / 1000}–${options.thinkMs.max / 1000} s between steps…`);
+          const r = await loadBench({ dialect, db: await fresh(dialect)(), users: options.users, minutes: options.loadMinutes, thinkMs: options.thinkMs, log });
+          results.load.push(r);
+          if (r.errors) results.errors.push(scrub(`load ${dialect}: ${r.errors} errors — ${r.errorMessages.slice(0, 3).join(' | ')}`));
+          if (!r.auditChain.ok) results.errors.push(`load ${dialect}: the audit chain does not verify: ${r.auditChain.detail}`);
+        });
+      }
+    }
     if (runApi) {
       for (const dialect of options.dialects) {
         await section(`api ${dialect}`, async () => {
@@ -446,6 +478,13 @@ async function main() {
         String(a.measured.errors + a.measured.timeouts), String(a.contactsRecorded)]),
     ));
     console.log('');
+  }
+  if (results.load.length) {
+    const report = loadReport(results.load, results.environment);
+    console.log(report);
+    fs.mkdirSync(resultsDir, { recursive: true });
+    fs.writeFileSync(path.join(resultsDir, 'load.md'), report + '\n');
+    console.log('The tables above, as markdown for docs/performance.md: bench/results/load.md\n');
   }
   const env = results.environment;
   console.log(`Node ${env.node}, ${env.cpus}× ${env.cpuModel}, ${env.memoryGb} GB` +
