@@ -102,11 +102,29 @@ export async function endSessionsOfUser(db: Db, userId: number, reason: string):
   return Number(result.numUpdatedRows);
 }
 
-export async function passMfa(db: Db, sessionId: string) {
-  await db.updateTable('session').set({ mfa_passed: true }).where('id', '=', sessionId).execute();
+/**
+ * Moves a live session to a new token and ends the old one, wherever the session gains rights (the second
+ * factor passed, another partnership's roles): a token known before the step (planted in the browser before
+ * sign-in, or seen on the way) is dead after it. The sign-in time carries over, for the absolute timeout.
+ * Returns the new token for the cookie, or null if the session had already ended.
+ */
+export async function rotateSession(db: Db, sessionId: string, changes: { mfaPassed?: boolean; partnershipId?: number }, reason: string, now: Date): Promise<string | null> {
+  const token = crypto.randomBytes(32).toString('base64url');
+  return db.transaction().execute(async (tx) => {
+    const old = await tx.updateTable('session').set({ ended_at: now, end_reason: reason })
+      .where('id', '=', sessionId).where('ended_at', 'is', null).returningAll().executeTakeFirst();
+    if (!old) return null;
+    await tx.insertInto('session').values({
+      ...old, id: digest(token), mfa_passed: changes.mfaPassed ?? old.mfa_passed, partnership_id: changes.partnershipId ?? old.partnership_id,
+      last_seen_at: now, ended_at: null, end_reason: null,
+    }).execute();
+    return token;
+  });
 }
 
-export async function switchPartnership(db: Db, sessionId: string, userId: number, partnershipId: number) {
-  await db.updateTable('session').set({ partnership_id: partnershipId }).where('id', '=', sessionId).execute();
+/** Works in another of the person's partnerships, under a new token: the roles there are other rights. */
+export async function switchPartnership(db: Db, sessionId: string, userId: number, partnershipId: number, now: Date): Promise<string | null> {
+  const token = await rotateSession(db, sessionId, { partnershipId }, 'partnership switched', now);
   await db.updateTable('app_user').set({ last_partnership_id: partnershipId }).where('id', '=', userId).execute();
+  return token;
 }

@@ -40,7 +40,9 @@ describe.each(dialects())('administration (%s)', (dialect) => {
     const noRoles = await admin.post(`/admin/users/${id}/roles`, {});
     expect(noRoles.body).toContain('Select at least one role');
     expect((await admin.post(`/admin/users/${id}/roles`, { roles: ['practitioner'] })).statusCode).toBe(302);
-    expect((await sw.get('/children')).statusCode).toBe(403);
+    // Changed roles end the person's sessions: they sign in again to work under the new ones.
+    expect((await sw.get('/children')).headers.location).toContain('/sign-in');
+    expect((await (await signIn(t, 'social_worker@a.test')).get('/children')).statusCode).toBe(403);
     expect((await admin.post(`/admin/users/${id}/roles`, { roles: ['social_worker'] })).statusCode).toBe(302);
     expect((await admin.post(`/admin/users/${id}/status`, { status: 'disabled' })).statusCode).toBe(302);
     expect((await sw.get('/children')).headers.location).toContain('/sign-in');

@@ -3,6 +3,7 @@ import type { AppDeps } from '../../platform/deps';
 import { searchAudit, verifyAuditChain } from '../../platform/audit';
 import { NotFound, ValidationFailed } from '../../platform/errors';
 import { formErrors } from '../../platform/forms';
+import { SESSION_COOKIE, createSession } from '../../platform/sessions';
 import { ROLES, ROLE_NAMES } from '../../platform/permissions';
 import { AGENCY_TYPES, addAgency, listAgencies } from '../agencies/agencies.service';
 import { TIMESCALE_RULES, unitName } from '../../domain/timescales';
@@ -20,7 +21,7 @@ function userIdOf(req: FastifyRequest): number {
   return id;
 }
 
-export async function adminRoutes(app: FastifyInstance, { db }: AppDeps) {
+export async function adminRoutes(app: FastifyInstance, { db, config, now }: AppDeps) {
   const pid = (req: FastifyRequest) => req.partnership!.partnershipId;
 
   app.get('/admin/users', { config: { access: 'admin.users' } }, async (req, reply) => {
@@ -62,8 +63,13 @@ export async function adminRoutes(app: FastifyInstance, { db }: AppDeps) {
 
   app.post('/admin/users/:userId/roles', { config: { access: 'admin.users' } }, async (req, reply) => {
     const id = userIdOf(req);
+    const s = req.beaconSession!;
     try {
-      await setRoles(db, pid(req), id, (req.body as { roles?: unknown }).roles);
+      // Changed roles end the person's sessions; an administrator who changed their own goes on under a new one.
+      if (await setRoles(db, pid(req), id, (req.body as { roles?: unknown }).roles) && id === s.user.id) {
+        const token = await createSession(db, id, { mfaPassed: s.mfaPassed, partnershipId: s.partnershipId, ip: req.ip, userAgent: req.headers['user-agent'] }, now());
+        reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: config.cookieSecure, path: '/' });
+      }
     } catch (err) {
       if (!(err instanceof ValidationFailed)) throw err;
       const user = (await findUserInPartnership(db, pid(req), id))!;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../platform/deps';
 import { formErrors } from '../../platform/forms';
 import { requiresMfa } from '../../platform/permissions';
-import { SESSION_COOKIE, createSession, endSession, endSessionsOfUser, membershipsOf, passMfa, switchPartnership } from '../../platform/sessions';
+import { SESSION_COOKIE, createSession, endSession, endSessionsOfUser, membershipsOf, rotateSession, switchPartnership } from '../../platform/sessions';
 import { changePassword, checkPassword, checkTotp, completeEnrolment, markSignedIn, recordFailure, startEnrolment } from './auth.service';
 import { awaitingVerification } from '../training/registration.service';
 import { passwordRefusedFor } from './sso-config.service';
@@ -19,6 +19,13 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db, config } = deps;
   const policy = { maxFailures: config.loginMaxFailures, lockoutMs: config.loginLockoutMs };
   const cookie = { httpOnly: true, sameSite: 'lax' as const, secure: config.cookieSecure, path: '/' };
+
+  /** The second factor passed: the session goes on under a new token, so the one issued after the password alone is dead. */
+  const passMfa = async (req: FastifyRequest, reply: FastifyReply, now: Date) => {
+    const token = await rotateSession(db, req.beaconSession!.id, { mfaPassed: true }, 'second factor passed', now);
+    if (token) reply.setCookie(SESSION_COOKIE, token, cookie);
+    return token !== null;
+  };
 
   const audit = (req: FastifyRequest, action: string, outcome: 'allowed' | 'denied' | 'failed', userId: number | null, email: string | null, detail?: Record<string, unknown>) =>
     req.audit({ action, outcome, userId, userEmail: email, detail: detail ?? null });
@@ -72,6 +79,8 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps) {
     const memberships = await membershipsOf(db, result.userId);
     const user = await db.selectFrom('app_user').select(['mfa_enrolled_at', 'last_partnership_id']).where('id', '=', result.userId).executeTakeFirstOrThrow();
     const startIn = memberships.find((m) => m.partnershipId === user.last_partnership_id) ?? memberships[0];
+    // A session already in this browser (another person's on a shared computer, or one planted there) ends: the new one starts afresh.
+    if (req.beaconSession) await endSession(db, req.beaconSession.id, 'signed in again', now);
     const token = await createSession(db, result.userId, {
       mfaPassed: false, partnershipId: startIn?.partnershipId ?? null, ip: req.ip, userAgent: req.headers['user-agent'],
     }, now);
@@ -96,7 +105,7 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps) {
     const { code = '', next } = firstValues(req.body);
     const now = deps.now();
     if (await checkTotp(db, s.user.id, code.replace(/\s/g, ''), now)) {
-      await passMfa(db, s.id);
+      if (!(await passMfa(req, reply, now))) return reply.redirect('/sign-in');
       await markSignedIn(db, s.user.id, now);
       await audit(req, 'sign_in.mfa', 'allowed', s.user.id, s.user.email);
       return reply.redirect(safeNext(next));
@@ -139,7 +148,7 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps) {
       await audit(req, 'mfa.enrol_failed', 'denied', s.user.id, s.user.email);
       return showEnrolment(req, reply, formErrors([{ field: 'code', message: 'Enter the 6-digit security code shown in your authenticator app now' }]));
     }
-    await passMfa(db, s.id);
+    if (!(await passMfa(req, reply, now))) return reply.redirect('/sign-in');
     await markSignedIn(db, s.user.id, now);
     await audit(req, 'mfa.enrolled', 'allowed', s.user.id, s.user.email);
     reply.flash('Your authenticator app is set up. You will need a code from it each time you sign in.');
@@ -162,7 +171,9 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps) {
       await req.audit({ action: 'partnership.switch', outcome: 'denied', detail: { partnershipId: id || null } });
       return reply.redirect('/');
     }
-    await switchPartnership(db, s.id, s.user.id, id);
+    const token = await switchPartnership(db, s.id, s.user.id, id, deps.now());
+    if (!token) return reply.redirect('/sign-in');
+    reply.setCookie(SESSION_COOKIE, token, cookie);
     await req.audit({ action: 'partnership.switch', outcome: 'allowed', partnershipId: id });
     reply.flash(`You are now working in ${target.name}.`);
     return reply.redirect('/');

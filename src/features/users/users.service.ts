@@ -81,14 +81,22 @@ async function queryUsers(db: Db, partnershipId: number, userId?: number): Promi
   return rows.map((r) => ({ ...r, roles: [...r.roles].sort(), mfa_enrolled: Boolean(r.mfa_enrolled) }));
 }
 
-export async function setRoles(db: Db, partnershipId: number, userId: number, roles: unknown) {
-  if (!(await findUserInPartnership(db, partnershipId, userId))) throw new NotFound();
+/**
+ * Sets a person's roles in the partnership. Changed roles end the person's sessions, so rights gained are used
+ * only under a session started after the change (never one whose token was known before it). Returns whether they changed.
+ */
+export async function setRoles(db: Db, partnershipId: number, userId: number, roles: unknown): Promise<boolean> {
+  const person = await findUserInPartnership(db, partnershipId, userId);
+  if (!person) throw new NotFound();
   const parsed = roleList.safeParse(roles);
   if (!parsed.success) throw new ValidationFailed([{ field: 'roles', message: parsed.error.issues[0]!.message }]);
+  const changed = [...new Set(parsed.data)].sort().join() !== [...person.roles].sort().join();
   await db.transaction().execute(async (tx) => {
     await tx.deleteFrom('membership').where('user_id', '=', userId).where('partnership_id', '=', partnershipId).execute();
     await tx.insertInto('membership').values(parsed.data.map((role) => ({ user_id: userId, partnership_id: partnershipId, role }))).execute();
   });
+  if (changed) await endSessionsOfUser(db, userId, 'roles changed');
+  return changed;
 }
 
 /** Disabling ends every session of the person at once, in every partnership. */
