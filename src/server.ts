@@ -3,6 +3,7 @@ import { buildApp } from './app';
 import { createDb, DatabaseInUse } from './db/create-db';
 import { migrateToLatest } from './db/migrate';
 import { seedDemoIfEmpty } from './db/seed/demo';
+import { closeInterruptedImports } from './features/returns/import-run';
 import { recordAudit } from './platform/audit';
 import { ConfigError, loadConfig } from './platform/config';
 import { createMailer } from './platform/email';
@@ -13,10 +14,12 @@ async function main() {
   const handle = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrateToLatest(handle.db);
   if (applied.applied.length) console.log(`Database migrated: ${applied.applied.join(', ')}`);
+  const interrupted = await closeInterruptedImports(handle.db);
+  if (interrupted.length) console.log(`Imports cut off when Beacon last stopped, now recorded as failed (nothing of them was loaded): ${interrupted.join(', ')}`);
   // PGlite has no autovacuum to keep the planner's statistics fresh: refresh them at each start.
   if (handle.dialect === 'pglite') await sql`analyze`.execute(handle.db);
   if (config.seedDemo) {
-    const seeded = await seedDemoIfEmpty(handle.db);
+    const seeded = await seedDemoIfEmpty(handle.db, { ssoKey: config.ssoSecretKey });
     if (seeded) console.log(seeded.signInText);
   }
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });

@@ -56,7 +56,7 @@ export type Config = {
 export class ConfigError extends Error {}
 
 const DEVELOPMENT_SECRET = 'beacon-development-secret-not-for-production-use';
-const DEVELOPMENT_SSO_KEY = 'beacon-development-sso-key-not-for-production-use';
+export const DEVELOPMENT_SSO_KEY = 'beacon-development-sso-key-not-for-production-use';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);

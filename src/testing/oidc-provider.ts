@@ -18,9 +18,15 @@ export type TestProvider = { issuer: string; close(): Promise<void> };
  * that the person cancelled. Consent is granted at once, as an organisation's provider does for its own
  * applications.
  */
-export async function startTestProvider(opts: { clientId: string; clientSecret: string; redirectUri: string; accounts: ProviderAccount[] }): Promise<TestProvider> {
+export async function startTestProvider(opts: {
+  clientId: string; clientSecret: string; redirectUri: string; accounts: ProviderAccount[];
+  /** A fixed port (the demo's provider); otherwise any free one. */
+  port?: number;
+  /** A login page listing the accounts to choose from, for a person trying the demo, rather than the tests' bare form. */
+  chooser?: boolean;
+}): Promise<TestProvider> {
   const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(opts.port ?? 0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const signingKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
   const provider = new Provider(issuer, {
@@ -52,7 +58,9 @@ export async function startTestProvider(opts: { clientId: string; clientSecret: 
       try {
         await provider.interactionDetails(req, res);
         if (!m[2]) {
-          res.writeHead(200, { 'content-type': 'text/html' }).end(`<form method="post" action="/interaction/${m[1]}/login"><input name="login"><button>Sign in</button></form>`);
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(opts.chooser
+            ? chooserPage(m[1]!, opts.accounts)
+            : `<form method="post" action="/interaction/${m[1]}/login"><input name="login"><button>Sign in</button></form>`);
           return;
         }
         const form = new URLSearchParams(await new Promise<string>((resolve) => {
@@ -69,6 +77,24 @@ export async function startTestProvider(opts: { clientId: string; clientSecret: 
     })();
   });
   return { issuer, close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The demo provider's sign-in page: choose who you are at the organisation, and whether a second factor was used. */
+function chooserPage(interaction: string, accounts: ProviderAccount[]): string {
+  const choices = accounts.map((a, i) => `<div><input type="radio" name="login" id="a${i}" value="${escapeHtml(a.sub)}"${i === 0 ? ' checked' : ''}>`
+    + ` <label for="a${i}">${escapeHtml(a.name ?? a.email)} (${escapeHtml(a.email)})</label></div>`).join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in: demo identity provider</title></head><body><main>
+<h1>Demo identity provider</h1>
+<p>A stand-in for the police force's own sign-in service, for trying Beacon's single sign-on. Nothing here is real.</p>
+<form method="post" action="/interaction/${escapeHtml(interaction)}/login">
+<fieldset><legend>Who are you at the force?</legend>
+${choices}
+</fieldset>
+<p><input type="checkbox" name="amr" id="amr" value="pwd,mfa"> <label for="amr">I also used my authenticator (Beacon then asks no code of its own)</label></p>
+<button>Sign in</button> <button name="cancel" value="1">Cancel</button>
+</form></main></body></html>`;
 }
 
 /**

@@ -27,5 +27,5 @@ describe.each(dialects())('demo seed (%s)', (dialect) => {
     expect(DEMO_USERS.length).toBeGreaterThanOrEqual(9);
     expect(await seedDemoIfEmpty(t.db)).toBeNull();
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
-  });
+  }, 120_000);
 });

@@ -22,6 +22,8 @@ import { seedFrontDoorQuality } from './front-door-quality';
 import { seedAnnualReports } from './annual-report';
 import { seedReportSections } from './report-sections';
 import { chooseDemoVoice, seedVoice } from './voice';
+import { seedSso } from './sso';
+import { DEVELOPMENT_SSO_KEY } from '../../platform/config';
 import { generateChildren, generateDisabilities } from './generator';
 import { generateJourneys, type Journeys } from './journeys';
 
@@ -70,7 +72,8 @@ export const DEMO_USERS: DemoUser[] = [
 
 export type SeedResult = { partnershipId: number; children: number; users: number; signInText: string };
 
-export async function seedDemo(db: Db, opts: { children?: number; today?: string } = {}): Promise<SeedResult> {
+/** `ssoKey` seals the police force's client secret: the server's SSO_SECRET_KEY (none: the demo has no single sign-on). */
+export async function seedDemo(db: Db, opts: { children?: number; today?: string; ssoKey?: string | null } = {}): Promise<SeedResult> {
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
   const main = await addPartnership(db, { laCode: DEMO_LA_CODE, name: 'Northmere Safeguarding Children Partnership' });
   const second = await addPartnership(db, { laCode: SECOND_LA_CODE, name: 'Eastholm Safeguarding Children Partnership' });
@@ -154,11 +157,14 @@ export async function seedDemo(db: Db, opts: { children?: number; today?: string
   // Chosen into the last financial year's annual report, when the demo has one being drafted (seeded above this line).
   await chooseDemoVoice(db, { partnershipId: main.id, today, entries: voiceEntries });
 
+  // ---- Single sign-on: the police force's people sign in through its provider; two officers wait for approval ----
+  await seedSso(db, { partnershipId: main.id, today, policeAgencyId: agencyIds.get('police')!, key: opts.ssoKey === undefined ? DEVELOPMENT_SSO_KEY : opts.ssoKey });
+
   return { partnershipId: main.id, children: count, users: DEMO_USERS.length, signInText: demoSignInText() };
 }
 
 /** Seeds only a database with no partnership yet: the first `npm start`, never a live system. */
-export async function seedDemoIfEmpty(db: Db, opts: { children?: number } = {}): Promise<SeedResult | null> {
+export async function seedDemoIfEmpty(db: Db, opts: { children?: number; ssoKey?: string | null } = {}): Promise<SeedResult | null> {
   const any = await db.selectFrom('partnership').select('id').limit(1).executeTakeFirst();
   if (any) return null;
   return seedDemo(db, opts);
@@ -172,6 +178,8 @@ export function demoSignInText(): string {
     ...DEMO_USERS.map((u) => `  ${u.email.padEnd(36)} ${u.roles.join(', ')}`),
     `Authenticator key for every demo account: ${DEMO_TOTP_SECRET}`,
     'Or print the current 6-digit code with: npx beacon demo code',
+    'The police sign in through their own identity provider too: run `npx beacon demo sso-provider`, then choose',
+    '"Sign in with your organisation" and a nep.police.uk address.',
     '',
   ];
   return lines.join('\n');

@@ -158,16 +158,8 @@ export async function completeSsoSignIn(db: Db, cookie: string | undefined, call
 
   const user = await db.selectFrom('app_user').select(['id', 'status', 'agency_id']).where('email', '=', email).executeTakeFirst();
   if (!user) {
-    const userId = await db.transaction().execute(async (tx) => {
-      const created = await tx.insertInto('app_user').values({
-        email, name: nameFrom(profile, email), agency_id: sso.agencyId,
-        // No Beacon password: an empty hash never verifies, so this person signs in through their organisation only.
-        password_hash: '', mfa_secret: null, mfa_enrolled_at: null, mfa_last_step: null, status: 'disabled', locked_until: null,
-        last_sign_in_at: null, last_partnership_id: sso.partnershipId, email_verified_at: opts.now,
-      }).returning('id').executeTakeFirstOrThrow();
-      await tx.insertInto('sso_identity').values({ user_id: created.id, issuer, subject, last_amr: amr, last_acr: acr, last_sign_in_at: opts.now }).execute();
-      await openRequest(tx, { partnershipId: sso.partnershipId, userId: created.id, agencyId: sso.agencyId, now: opts.now });
-      return created.id;
+    const userId = await provisionPendingPerson(db, {
+      email, name: nameFrom(profile, email), agencyId: sso.agencyId, partnershipId: sso.partnershipId, issuer, subject, amr, acr, now: opts.now,
     });
     return { outcome: 'pending', userId, email, agencyId: sso.agencyId, partnershipId: sso.partnershipId, created: true };
   }
@@ -191,6 +183,26 @@ export async function completeSsoSignIn(db: Db, cookie: string | undefined, call
       : { outcome, userId: user.id, email, agencyId: sso.agencyId };
   }
   return { outcome: 'signed_in', userId: user.id, email, agencyId: sso.agencyId, next: attempt.next ?? '/', amr, acr, mfaByProvider: multiFactorByProvider(amr ?? undefined) };
+}
+
+/**
+ * Someone Beacon does not know, vouched for by their agency's provider: an account that cannot be used
+ * (disabled, with no password) and a request for the partnership's administrators to approve or refuse.
+ */
+export function provisionPendingPerson(db: Db, p: {
+  email: string; name: string; agencyId: number; partnershipId: number; issuer: string; subject: string; amr: string[] | null; acr: string | null; now: Date;
+}): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const created = await tx.insertInto('app_user').values({
+      email: p.email, name: p.name, agency_id: p.agencyId,
+      // An empty hash never verifies: this person signs in through their organisation only.
+      password_hash: '', mfa_secret: null, mfa_enrolled_at: null, mfa_last_step: null, status: 'disabled', locked_until: null,
+      last_sign_in_at: null, last_partnership_id: p.partnershipId, email_verified_at: p.now,
+    }).returning('id').executeTakeFirstOrThrow();
+    await tx.insertInto('sso_identity').values({ user_id: created.id, issuer: p.issuer, subject: p.subject, last_amr: p.amr, last_acr: p.acr, last_sign_in_at: p.now }).execute();
+    await openRequest(tx, { partnershipId: p.partnershipId, userId: created.id, agencyId: p.agencyId, now: p.now });
+    return created.id;
+  });
 }
 
 function nameFrom(claims: Record<string, unknown>, email: string): string {
