@@ -65,10 +65,7 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const access = route.config?.access;
-    for (const method of methods) {
-      if (method === 'HEAD') continue;
-      routes.push({ method, url: route.url, access });
-    }
+    for (const method of methods) routes.push({ method, url: route.url, access });
     if (!access) throw new Error(`Route ${methods.join(',')} ${route.url} declares no access (config.access)`);
     if (isApiAccess(access) && route.config?.csrf !== false) throw new Error(`Route ${methods.join(',')} ${route.url}: a bearer-token route declares csrf: false`);
   });
