@@ -30,6 +30,11 @@
  *    doing their role's journey (front door, MASH checks, children's records, dashboard, training bookings) with
  *    --think-min to --think-max seconds (1-3) between steps, for --minutes (5) against the server; p50/p95/p99 per
  *    page type, errors (there must be none), throughput, the machine's load and the server's CPU and RSS.
+ *  - scale (only with --only scale): --partnerships partnerships (150) of England's spread of sizes with --years
+ *    years (5) of everything the indicators count, times --fraction of England's volumes, in a database
+ *    `beacon_scale` on BENCH_DATABASE_URL's (else TEST_DATABASE_URL's) server; pages for the largest partnership
+ *    alone and among the others, every partnership's scorecard, the national figures, query plans (docs/scaling.md).
+ *    --keep leaves the database afterwards, --reuse starts from one kept with the same options.
  * Both on embedded PGlite and on PostgreSQL (a throwaway cluster, or BENCH_DATABASE_URL on 127.0.0.1).
  *
  *   npm run bench -- [--only startup|home|children|returns|indicators] [--dialect pglite|postgres|both] [--repeats 3]
@@ -38,6 +43,7 @@
  *                    [--cin-children 100000] [--s903-children 10000] [--big-return-mb 200]
  *                    [--big-dialect pglite|postgres|both] [--python-children 5000]
  *                    [--indicator-scale 1] [--indicator-partnerships 20]
+ *   npm run bench -- --only scale [--partnerships 150] [--years 5] [--fraction 1] [--keep] [--reuse]
  *
  * Results: a table on stdout and bench/results/latest.json.
  */
@@ -62,17 +68,19 @@ import { annualReportBench, type AnnualReportResult } from './annual-report';
 import { backupBench, type BackupResult } from './backup';
 import { loadBench, type LoadResult } from './lib/load-bench';
 import { loadReport } from './lib/load-report';
+import { comparedWithEngland, scaleBench, type ScaleResult } from './scale';
 import { Cleanup, table } from './lib/util';
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
 function usage(message: string): never {
-  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children|returns|indicators|mash|api|training|annual-report|backup|load] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
+  console.error(`bench: ${message}\nusage: npm run bench -- [--only startup|home|children|returns|indicators|mash|api|training|annual-report|backup|load|scale] [--dialect pglite|postgres|both] [--repeats 1-10] ` +
     '[--connections 1-200] [--duration 1-60] [--warmup 0-30] [--children 1-100000] [--no-npm] [--max-minutes 1-90] ' +
     `[--search-children 1000-${MAX_SEARCH_CHILDREN}] [--search-requests 12-3000] [--record-requests 10-2000] [--clients 1-32] ` +
     '[--cin-children 100-1000000] [--s903-children 10-100000] [--big-return-mb 0-1000] [--big-dialect pglite|postgres|both] [--python-children 100-100000] '
     + '[--indicator-scale 0.01-1] [--indicator-partnerships 1-20] [--mash-checks 100-20000] [--backup-children 1000-500000] '
-    + '[--users 1-500] [--minutes 0.1-60] [--think-min 0-60] [--think-max 0-60]');
+    + '[--users 1-500] [--minutes 0.1-60] [--think-min 0-60] [--think-max 0-60] '
+    + '[--partnerships 2-300] [--years 1-10] [--fraction 0.001-1] [--keep] [--reuse]');
   process.exit(2);
 }
 
@@ -93,7 +101,8 @@ const { values } = (() => {
         'record-requests': { type: 'string' }, clients: { type: 'string' }, 'cin-children': { type: 'string' }, 's903-children': { type: 'string' },
         'big-return-mb': { type: 'string' }, 'big-dialect': { type: 'string' }, 'python-children': { type: 'string' },
         'indicator-scale': { type: 'string' }, 'indicator-partnerships': { type: 'string' }, 'mash-checks': { type: 'string' }, 'backup-children': { type: 'string' },
-        users: { type: 'string' }, minutes: { type: 'string' }, 'think-min': { type: 'string' }, 'think-max': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        users: { type: 'string' }, minutes: { type: 'string' }, 'think-min': { type: 'string' }, 'think-max': { type: 'string' },
+        partnerships: { type: 'string' }, years: { type: 'string' }, fraction: { type: 'string' }, keep: { type: 'boolean' }, reuse: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
@@ -103,7 +112,9 @@ const { values } = (() => {
 })();
 if (values.help) usage('benchmarks of start-up time, of the signed-in home page, of finding a child and reading their record, and of importing statutory returns');
 const only = values.only ?? 'all';
-if (!['all', 'startup', 'home', 'children', 'returns', 'indicators', 'mash', 'api', 'training', 'annual-report', 'backup', 'load'].includes(only)) usage('--only must be startup, home, children, returns, indicators, mash, api, training, annual-report, backup or load');
+if (!['all', 'startup', 'home', 'children', 'returns', 'indicators', 'mash', 'api', 'training', 'annual-report', 'backup', 'load', 'scale'].includes(only)) usage('--only must be startup, home, children, returns, indicators, mash, api, training, annual-report, backup, load or scale');
+const fraction = values.fraction === undefined ? 1 : Number(values.fraction);
+if (!(fraction >= 0.001 && fraction <= 1)) usage('--fraction must be a number from 0.001 to 1');
 const loadMinutes = values.minutes === undefined ? 5 : Number(values.minutes);
 if (!(loadMinutes >= 0.1 && loadMinutes <= 60)) usage('--minutes must be a number from 0.1 to 60');
 const thinkS = [values['think-min'] ?? '1', values['think-max'] ?? '3'].map(Number) as [number, number];
@@ -115,7 +126,7 @@ if (!['pglite', 'postgres', 'both'].includes(dialectArg)) usage('--dialect must 
 const bigDialectArg = values['big-dialect'] ?? 'both';
 if (!['pglite', 'postgres', 'both'].includes(bigDialectArg)) usage('--big-dialect must be pglite, postgres or both');
 const options = {
-  only: only as 'all' | 'startup' | 'home' | 'children' | 'returns' | 'indicators' | 'mash' | 'api' | 'training' | 'annual-report' | 'backup' | 'load',
+  only: only as 'all' | 'startup' | 'home' | 'children' | 'returns' | 'indicators' | 'mash' | 'api' | 'training' | 'annual-report' | 'backup' | 'load' | 'scale',
   dialects: (dialectArg === 'both' ? ['pglite', 'postgres'] : [dialectArg]) as ('pglite' | 'postgres')[],
   repeats: intOption(values.repeats, 'repeats', 1, 10, 3),
   connections: intOption(values.connections, 'connections', 1, 200, 20),
@@ -146,10 +157,16 @@ const options = {
   users: intOption(values.users, 'users', 1, 500, 100),
   loadMinutes,
   thinkMs: { min: thinkS[0] * 1000, max: thinkS[1] * 1000 },
+  /** The national-scale data set: partnerships, years of records, and the share of England's volumes. */
+  partnerships: intOption(values.partnerships, 'partnerships', 2, 300, 150),
+  years: intOption(values.years, 'years', 1, 10, 5),
+  fraction,
+  keep: values.keep === true,
+  reuse: values.reuse === true,
   /** Each child process of the returns benchmark is stopped after this long. */
   returnsStepTimeoutS: 600,
   // Seeding 200,000 children twice takes a few minutes more than start-up and the home page.
-  maxMinutes: intOption(values['max-minutes'], 'max-minutes', 1, 90, only === 'startup' || only === 'home' ? 10
+  maxMinutes: intOption(values['max-minutes'], 'max-minutes', 1, only === 'scale' ? 600 : 90, only === 'scale' ? 300 : only === 'startup' || only === 'home' ? 10
     // Each dialect: seeding the demo, signing everyone in, the measured minutes, checking the audit chain.
     : only === 'load' ? Math.min(90, Math.ceil((loadMinutes + 6) * (dialectArg === 'both' ? 2 : 1)) + 2) : 20),
 };
@@ -165,6 +182,8 @@ const runAnnualReport = options.only === 'all' || options.only === 'annual-repor
 const runBackup = options.only === 'all' || options.only === 'backup';
 // Minutes per dialect: only when asked for.
 const runLoad = options.only === 'load';
+// Hours of loading on a small machine: only ever on its own.
+const runScale = options.only === 'scale';
 
 const tmp = os.tmpdir();
 /** Error text goes into the results file: no machine paths in it. */
@@ -202,6 +221,7 @@ const results = {
   annualReport: [] as AnnualReportResult[],
   backup: [] as BackupResult[],
   load: [] as LoadResult[],
+  scale: null as ScaleResult | null,
   errors: [] as string[],
 };
 
@@ -393,6 +413,20 @@ async function main() {
         });
       }
     }
+    if (runScale) {
+      await section('scale', async () => {
+        const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+        const url = adminUrl ? new URL(adminUrl) : null;
+        if (!url || !/^postgres(ql)?:$/.test(url.protocol) || !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+          throw new Error('the scale benchmark needs BENCH_DATABASE_URL (or TEST_DATABASE_URL): a postgres:// server on 127.0.0.1 where it may create a database');
+        }
+        log(`National scale on PostgreSQL: ${options.partnerships} partnerships, ${options.years} years, ${options.fraction} of England's volumes…`);
+        const r = await scaleBench({ adminUrl: adminUrl!, partnerships: options.partnerships, years: options.years, fraction: options.fraction,
+          reuse: options.reuse, keep: options.keep, connections: Math.min(options.connections, 4), durationS: options.durationS, log });
+        results.scale = r;
+        for (const c of r.national.checks.filter((x) => x.engine !== x.sql)) results.errors.push(`scale: national ${c.what} ${c.engine} from the indicators, ${c.sql} counted in SQL`);
+      });
+    }
     if (runApi) {
       for (const dialect of options.dialects) {
         await section(`api ${dialect}`, async () => {
@@ -479,6 +513,7 @@ async function main() {
     ));
     console.log('');
   }
+  if (results.scale) printScale(results.scale);
   if (results.load.length) {
     const report = loadReport(results.load, results.environment);
     console.log(report);
@@ -501,6 +536,37 @@ async function main() {
     console.error(`\nbench FAILED (${results.errors.length}):\n${results.errors.map((e) => `- ${e.split('\n')[0]}`).join('\n')}`);
     process.exit(1);
   }
+}
+
+function printScale(r: ScaleResult) {
+  const n = (x: number) => x.toLocaleString('en-GB');
+  const p = (x: { p50: number; p95: number; max: number; totalS: number }) => [String(x.p50), String(x.p95), String(x.max), String(x.totalS)];
+  console.log(`National scale: ${r.partnerships} partnerships, ${r.years} years, ${r.fraction} of England's volumes; children aged 0-17 ${n(r.populations.total)} `
+    + `(largest ${n(r.populations.largest)}, median ${n(r.populations.median)}, smallest ${n(r.populations.smallest)})${r.reused ? '; database reused' : ''}`);
+  if (r.load) {
+    console.log(`Build: ${r.load.totalS} s in all: migrations and the demo ${r.load.demoS} s, the largest partnership ${r.load.largestS} s, the others ${r.load.othersS} s, `
+      + `VACUUM ANALYZE ${r.load.vacuumAnalyzeS} s (generating ${r.load.generateS} s, inserting ${r.load.insertS} s at ${n(r.load.rowsPerS)} rows/s); `
+      + `load average ${r.load.loadAverage.atStart.join('/')} at the start, ${r.load.loadAverage.atEnd.join('/')} at the end`);
+  }
+  console.log(table(['Table', 'Rows', 'MB', 'Of which indexes MB'], r.tables.map((t) => [t.table, n(t.rows), (t.bytes / 2 ** 20).toFixed(0), (t.indexBytes / 2 ** 20).toFixed(0)])));
+  console.log(`Database: ${(r.databaseBytes / 2 ** 30).toFixed(2)} GB`);
+  console.log('');
+  console.log('Pages for the largest partnership (the demo\'s people), alone and among the others (ms)');
+  console.log(table(['Page', 'Phase', 'p50', 'p95', 'p99', 'max', 'Req/s', 'Non-2xx'],
+    r.pages.map((x) => [x.page, x.phase, String(x.measured.latencyMs.p50), String(x.measured.latencyMs.p95), String(x.measured.latencyMs.p99),
+      String(x.measured.latencyMs.max), String(x.measured.rpsOverall), String(x.measured.non2xx)])));
+  console.log(table(['Child search (EXPLAIN ANALYZE)', 'Phase', 'Execution ms', 'Scans'],
+    r.searchPlans.map((x) => [`"${x.plan.query}"`, x.phase, String(x.plan.executionMs), x.plan.scans.join(', ')])));
+  console.log('');
+  console.log(`Every partnership's scorecard (rolling 12 months, the 12 before, 24 months' trend; ms per partnership; ${n(r.scorecard.monthsKept)} months kept afterwards)`);
+  console.log(table(['Run', 'p50', 'p95', 'max', 'Total s', 'Largest partnership'],
+    [['cold (no month kept)', ...p(r.scorecard.cold), String(r.scorecard.largestColdMs)], ['warm', ...p(r.scorecard.warm), String(r.scorecard.largestWarmMs)]]));
+  console.log(`National figures for ${r.national.period.from} to ${r.national.period.to}: ${r.national.s} s (per partnership ${p(r.national.perPartnership).slice(0, 3).join('/')} ms p50/p95/max)`);
+  console.log(table(['Indicator', 'Generated', 'England (scaled)', 'Ratio'],
+    comparedWithEngland(r).map((c) => [c.code, c.generated === null ? '-' : n(c.generated), n(c.published), c.ratio === null ? '-' : String(c.ratio)])));
+  console.log(table(['Indicator query (largest partnership, from the records)', 'Execution ms', 'Scans'],
+    r.plans.map((x) => [x.name, String(x.executionMs), x.scans.join(', ')])));
+  console.log('');
 }
 
 function printIndicators(r: IndicatorsResult) {
