@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { performance } from 'node:perf_hooks';
+import { Kysely, PGliteDialect, PostgresDialect, type KyselyPlugin } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -35,6 +36,28 @@ export const typeParsers = { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: strin
 /** The extensions the schema uses (name search), bundled with PGlite; a server needs PostgreSQL's contrib modules. */
 export const pgliteExtensions = { pg_trgm, fuzzystrmatch };
 
+/**
+ * PGlite runs each query inside this process, and a query waiting for it is handed its turn in a microtask:
+ * under load, query follows query without the event loop ever reaching its I/O phase, so that whatever
+ * waits on the network (a new connection, an SMTP server's reply) waits until no query is left. Once
+ * queries have run for more than STARVED_MS with no turn of the event loop, the next result is handed
+ * back after one, which serves the I/O waiting meanwhile.
+ */
+const STARVED_MS = 10;
+let lastTurn = performance.now();
+let watching = false;
+export const yieldToIo: KyselyPlugin = {
+  transformQuery: (args) => args.node,
+  async transformResult(args) {
+    if (!watching) {
+      watching = true;
+      setImmediate(() => { lastTurn = performance.now(); watching = false; });
+    }
+    if (performance.now() - lastTurn > STARVED_MS) await new Promise<void>((resolve) => { setImmediate(resolve); });
+    return args.result;
+  },
+};
+
 export async function createDb(config: DbConfig): Promise<DbHandle> {
   const url = config.databaseUrl;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
@@ -53,7 +76,7 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
   }
   if (url === 'memory://') {
     const pglite = await PGlite.create({ parsers: typeParsers, extensions: pgliteExtensions });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins: [yieldToIo] });
     return { db, dialect: 'pglite', describe: 'in-memory PGlite', pglite, close: () => db.destroy() };
   }
   const dataDir = path.resolve(config.dataDir ?? './data');
@@ -61,7 +84,7 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
   const release = takeDataDirLock(dataDir);
   try {
     const pglite = await PGlite.create({ dataDir: path.join(dataDir, 'pglite'), parsers: typeParsers, extensions: pgliteExtensions });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins: [yieldToIo] });
     return {
       db,
       dialect: 'pglite',
@@ -104,8 +127,14 @@ function takeDataDirLock(dataDir: string): () => void {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A process killed (kill -9) whose parent has not yet reaped it still answers, but holds nothing.
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
