@@ -10,6 +10,7 @@ import { dbCommands } from './db';
 import { demoCommands } from './demo';
 import { importCommands } from './import';
 import { mashCommands } from './mash';
+import { nationalCommands } from './national';
 import { reviewsCommands } from './reviews';
 import { section11Commands } from './section11';
 import { governanceCommands } from './governance';
@@ -39,6 +40,7 @@ export function buildProgram(ctx: CliContext): Command {
   exportCommands(program, ctx);
   calendarCommands(program, ctx);
   indicatorsCommands(program, ctx);
+  nationalCommands(program, ctx);
   partnerDataCommands(program, ctx);
   tokenCommands(program, ctx);
   mashCommands(program, ctx);
