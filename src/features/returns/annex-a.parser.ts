@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import { codeList, type CodeListId } from '../../domain/codes';
@@ -284,8 +284,51 @@ export async function readAnnexA(stream: Readable, onRow: (row: AnnexARow) => vo
 
 // exceljs's own dependency, the zip reader its streaming reader is built on.
 const unzipper = createRequire(createRequire(import.meta.url).resolve('exceljs'))('unzipper') as {
-  Open: { file(file: string): Promise<{ files: { path: string; stream(): Readable }[] }> };
+  Open: { file(file: string): Promise<{ files: ZipEntry[] }> };
 };
+
+type ZipEntry = { path: string; type: string; uncompressedSize: number; compressedSize: number; stream(): Readable };
+
+/**
+ * What a workbook may unpack to. A real Annex A's largest sheet is some tens of megabytes of XML; a zip
+ * bomb is a small file whose parts unpack to gigabytes (one huge part, very many parts, or a directory that
+ * understates its parts' sizes). The zip's directory is checked before anything is unpacked, and each part
+ * read is counted as it unpacks and stopped at what the directory said.
+ */
+export const ZIP_LIMITS = { partBytes: 100 * 1024 * 1024, totalBytes: 300 * 1024 * 1024, entries: 1000 };
+const MB = 1024 * 1024;
+
+function checkDirectory(entries: ZipEntry[]) {
+  if (entries.length > ZIP_LIMITS.entries) throw new ReturnUnreadable(`The file is not a workbook Beacon can read: its zip holds ${entries.length} parts, more than the ${ZIP_LIMITS.entries} a workbook has`);
+  let total = 0;
+  for (const e of entries) {
+    // Beacon writes no part to disk, but a part named outside the workbook is no Excel file's.
+    if (e.path.startsWith('/') || e.path.includes('\\') || e.path.split('/').includes('..') || /^[a-z]:/i.test(e.path)) {
+      throw new ReturnUnreadable(`The file is not a workbook Beacon can read: its zip names a part outside itself ("${e.path.slice(0, 100)}")`);
+    }
+    if (e.uncompressedSize > ZIP_LIMITS.partBytes) {
+      throw new ReturnUnreadable(`The file is not a workbook Beacon can read: its part "${e.path.slice(0, 100)}" unpacks to ${Math.ceil(e.uncompressedSize / MB)} MB, more than the ${ZIP_LIMITS.partBytes / MB} MB Beacon reads in one sheet`);
+    }
+    total += e.uncompressedSize;
+  }
+  if (total > ZIP_LIMITS.totalBytes) {
+    throw new ReturnUnreadable(`The file is not a workbook Beacon can read: it unpacks to ${Math.ceil(total / MB)} MB, more than the ${ZIP_LIMITS.totalBytes / MB} MB Beacon reads in one workbook`);
+  }
+}
+
+/** A part's contents as they unpack, stopped with an error past the size the zip's directory gave it. */
+function unpacked(entry: ZipEntry): Readable {
+  let seen = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > entry.uncompressedSize) done(new ReturnUnreadable(`The file is not a workbook Beacon can read: its part "${entry.path.slice(0, 100)}" unpacks to more than its zip directory says (${entry.uncompressedSize} bytes), as a zip bomb does`));
+      else done(null, chunk);
+    },
+  });
+  pipeline(entry.stream(), counter).catch(() => { /* the error reaches the reader through the counter */ });
+  return counter;
+}
 
 /** The parts of exceljs's streaming WorkbookReader driven here; not in its type declarations. */
 interface ReaderInsides {
@@ -315,7 +358,9 @@ async function* worksheetsOf(stream: Readable): AsyncGenerator<{ sheet: SheetRea
     const file = path.join(dir, 'workbook.xlsx');
     await pipeline(stream, fs.createWriteStream(file));
     const zip = await unzipper.Open.file(file);
-    const part = (name: string) => zip.files.find((f) => f.path === name);
+    checkDirectory(zip.files);
+    const found = (name: string) => zip.files.find((f) => f.path === name);
+    const part = (name: string) => { const f = found(name); return f && { stream: () => unpacked(f) }; };
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' }) as unknown as ReaderInsides;
     const rels = part('xl/_rels/workbook.xml.rels');
     const book = part('xl/workbook.xml');
@@ -332,7 +377,7 @@ async function* worksheetsOf(stream: Readable): AsyncGenerator<{ sheet: SheetRea
       .filter((s): s is { f: (typeof zip.files)[number]; no: string } => s.no !== undefined)
       .sort((a, b) => Number(a.no) - Number(b.no));
     for (const { f, no } of sheets) {
-      for (const { eventType, value } of reader._parseWorksheet(f.stream(), no)) {
+      for (const { eventType, value } of reader._parseWorksheet(unpacked(f), no)) {
         if (eventType === 'worksheet') yield { sheet: value, date1904 };
       }
     }

@@ -150,8 +150,11 @@ function uploadProblems(fields: Record<string, string>, files: ReturnFile[]): { 
   return problems;
 }
 
-/** The name the run records: its last part, without control characters (the database keeps no NUL), its last 200 characters at most. */
+/**
+ * The name the run records: its last part (after a / or a \, as a Windows browser may send a whole path), without
+ * control characters (the database keeps no NUL), its last 200 characters at most.
+ */
 // eslint-disable-next-line no-control-regex
-const fileNameOf = (name: string) => path.basename(name).replace(/[\u0000-\u001f\u007f]/g, '').slice(-200);
+const fileNameOf = (name: string) => name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').slice(-200);
 
 const yearLabel = (year: number | null) => (year === null ? null : collectionYearLabel(year));
