@@ -18,7 +18,7 @@ type RouterRoute = { method: string; path: string };
 /** Records every route put in any find-my-way router while `build` runs: the router's own view, below Fastify's hooks. */
 async function routerRoutes<T>(build: () => Promise<T>): Promise<{ built: T; routes: RouterRoute[] }> {
   const fmw = createRequire(createRequire(import.meta.url).resolve('fastify'))('find-my-way') as () => object;
-  const proto = Object.getPrototypeOf(fmw()) as { on: (...args: unknown[]) => unknown };
+  const proto = Object.getPrototypeOf(fmw()) as { on: (this: object, method: string | string[], path: string, ...rest: unknown[]) => unknown };
   const original = proto.on;
   const byRouter = new Map<object, RouterRoute[]>();
   proto.on = function (this: object, method: string | string[], path: string, ...rest: unknown[]) {
