@@ -1,10 +1,10 @@
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_NAMES } from '../platform/permissions';
 import { isApiAccess } from '../platform/permissions';
 import { tableDigests, withoutAuditLog, type TableDigests } from '../testing/db-digest';
 import { Client, addTestPerson, createTestApp, signIn, type TestApp } from '../testing/test-app';
 import { dialects } from '../testing/test-db';
+import { routerRoutes, type RouterRoute } from './router';
 
 /**
  * Every route as the router holds it, not as Beacon's own list says: each declares its access (deny by
@@ -12,30 +12,6 @@ import { dialects } from '../testing/test-db';
  * the session's CSRF token (none, another session's, a forged one) and writes nothing. The exemption is a
  * bearer-token API route, which a session cookie does not reach at all.
  */
-
-type RouterRoute = { method: string; path: string };
-
-/** Records every route put in any find-my-way router while `build` runs: the router's own view, below Fastify's hooks. */
-async function routerRoutes<T>(build: () => Promise<T>): Promise<{ built: T; routes: RouterRoute[] }> {
-  const fmw = createRequire(createRequire(import.meta.url).resolve('fastify'))('find-my-way') as () => object;
-  const proto = Object.getPrototypeOf(fmw()) as { on: (this: object, method: string | string[], path: string, ...rest: unknown[]) => unknown };
-  const original = proto.on;
-  const byRouter = new Map<object, RouterRoute[]>();
-  proto.on = function (this: object, method: string | string[], path: string, ...rest: unknown[]) {
-    const list = byRouter.get(this) ?? [];
-    for (const m of ([] as string[]).concat(method)) list.push({ method: m, path });
-    byRouter.set(this, list);
-    return original.call(this, method, path, ...rest);
-  };
-  try {
-    const built = await build();
-    // The application's router is the one holding /health; the others are Fastify's not-found routers.
-    const routes = [...byRouter.values()].find((list) => list.some((r) => r.path === '/health'))!;
-    return { built, routes };
-  } finally {
-    proto.on = original;
-  }
-}
 
 const STATE_CHANGING = ['POST', 'PUT', 'PATCH', 'DELETE'];
 /** An address for a route: any value will do in a parameter, as the token is checked before a handler looks. */

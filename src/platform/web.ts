@@ -15,7 +15,7 @@ import { childName } from '../domain/child-name';
 import { findApiToken, recordTokenUse, type ApiPrincipal } from './api-tokens';
 import { recordAudit, type AuditEntry } from './audit';
 import type { Config } from './config';
-import { Forbidden, NotFound, ValidationFailed } from './errors';
+import { Forbidden, NotFound, ValidationFailed, databaseTrouble } from './errors';
 import { isApiAccess, requiresMfa, scopesOf, type Access, type ApiAccess, type Scope } from './permissions';
 import { SESSION_COOKIE, loadSession, type LoadedSession, type Membership } from './sessions';
 
@@ -34,6 +34,8 @@ declare module 'fastify' {
     apiToken: ApiPrincipal | null;
     /** Writes an audit entry with who, where and from which address already filled in. */
     audit(entry: Omit<AuditEntry, 'outcome'> & { outcome?: AuditEntry['outcome'] }): Promise<void>;
+    /** The same entry, not written: for a service to append inside its own transaction, so that it commits with the work. */
+    auditEntry(entry: Omit<AuditEntry, 'outcome'> & { outcome?: AuditEntry['outcome'] }): AuditEntry;
   }
   interface FastifyReply {
     flash(text: string): void;
@@ -55,8 +57,8 @@ const require = createRequire(import.meta.url);
 const govukDist = path.join(path.dirname(require.resolve('govuk-frontend/package.json')), 'dist');
 const FLASH_COOKIE = 'beacon_flash';
 
-/** Registered routes with the access each declares: the authorisation matrix test reads this. */
-export type RouteRecord = { method: string; url: string; access: Access | undefined };
+/** Registered routes with the access each declares (the authorisation matrix test reads this) and the handler (the attack tests read its source). */
+export type RouteRecord = { method: string; url: string; access: Access | undefined; handler: unknown };
 
 export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: RouteRecord[]) {
   const { db, config } = deps;
@@ -65,7 +67,7 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const access = route.config?.access;
-    for (const method of methods) routes.push({ method, url: route.url, access });
+    for (const method of methods) routes.push({ method, url: route.url, access, handler: route.handler });
     if (!access) throw new Error(`Route ${methods.join(',')} ${route.url} declares no access (config.access)`);
     if (isApiAccess(access) && route.config?.csrf !== false) throw new Error(`Route ${methods.join(',')} ${route.url}: a bearer-token route declares csrf: false`);
   });
@@ -143,6 +145,9 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
   app.decorateRequest('apiToken', null);
   app.decorateRequest('audit', async function (this: FastifyRequest, entry) {
     await recordAudit(db, auditBase(this, entry.outcome ?? 'allowed', entry));
+  });
+  app.decorateRequest('auditEntry', function (this: FastifyRequest, entry) {
+    return auditBase(this, entry.outcome ?? 'allowed', entry);
   });
   app.decorateReply('flash', function (this: FastifyReply, text: string) {
     this.setCookie(FLASH_COOKIE, text, { signed: true, httpOnly: true, sameSite: 'lax', secure: config.cookieSecure, path: '/', maxAge: 60 });
@@ -242,6 +247,13 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
   app.setErrorHandler(async (err: Error & { statusCode?: number; code?: string }, req, reply) => {
     let status = err.statusCode ?? 500;
     if (err.code?.startsWith('FST_CSRF')) status = 403;
+    // The database down, restarting or out of disk: a 503 that says so, and the request never waits on it further.
+    const trouble = databaseTrouble(err);
+    if (trouble) {
+      req.log.error({ err, database: trouble }, trouble === 'disk_full' ? 'the database’s disk is full' : 'the database is unavailable');
+      reply.header('retry-after', '30');
+      return renderError(req, reply, 503, trouble, err);
+    }
     if (status >= 500) req.log.error({ err }, 'request failed');
     if (err instanceof Forbidden || err instanceof NotFound || err.code?.startsWith('FST_CSRF')) {
       const action = err instanceof NotFound ? 'record.not_found' : err instanceof Forbidden ? 'access.denied' : 'csrf.rejected';
@@ -265,12 +277,13 @@ export async function registerWeb(app: FastifyInstance, deps: WebDeps, routes: R
 
   async function renderError(req: FastifyRequest, reply: FastifyReply, status: number, kind?: string, err?: Error) {
     reply.code(status);
-    if (req.url.startsWith('/api/v1/')) return reply.send(apiErrorBody(status >= 500 && config.env === 'production' ? 'Internal Server Error' : (err?.message ?? 'Not found')));
+    const unavailable = status === 503 ? (kind === 'disk_full' ? 'The database’s disk is full' : 'The database is unavailable') : null;
+    if (req.url.startsWith('/api/v1/')) return reply.send(apiErrorBody(unavailable ?? (status >= 500 && config.env === 'production' ? 'Internal Server Error' : (err?.message ?? 'Not found'))));
     if (req.url.startsWith('/api/') || req.url === '/health') {
-      const message = status >= 500 && config.env === 'production' ? 'Internal Server Error' : (err?.message ?? 'Not found');
+      const message = unavailable ?? (status >= 500 && config.env === 'production' ? 'Internal Server Error' : (err?.message ?? 'Not found'));
       return reply.send({ statusCode: status, error: status === 404 ? 'Not Found' : message });
     }
-    const page = status === 404 ? '404' : status === 403 ? '403' : status === 429 ? '429' : status >= 500 ? '500' : '400';
+    const page = status === 404 ? '404' : status === 403 ? '403' : status === 429 ? '429' : status === 503 ? '503' : status >= 500 ? '500' : '400';
     const s = req.beaconSession;
     const signedIn = Boolean(s && req.scopes?.size > 0);
     return reply.type('text/html').view(`errors/${page}.njk`, {
