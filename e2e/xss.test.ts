@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
@@ -31,7 +32,6 @@ const NOT_VISITED: Record<string, string> = {
   'GET /returns/imports/:runId/progress': 'JSON polled by the import page, not a page',
   'GET /returns/imports/:runId/issues.json': 'JSON, not a page',
   'GET /training/bookings/:id/certificate.pdf': 'a PDF',
-  'GET /dashboard/export.xlsx': 'a workbook of computed figures: no user text in it (CSV exports are checked below)',
   'GET /partner-data/template.csv': 'a fixed template: no user text in it',
 };
 
@@ -311,7 +311,7 @@ describe.skipIf(!hasChromium)('stored cross-site scripting: payloads in every te
     expect(notShown, 'pages that should show a stored payload as text').toEqual([]);
   });
 
-  it('keeps formulas in CSV exports as text', async () => {
+  it('keeps formulas in CSV and XLSX exports as text', async () => {
     const checked: string[] = [];
     for (const [route, { url, email }] of downloads) {
       if (!/\.csv(\?|$)/.test(url)) continue;
@@ -324,6 +324,16 @@ describe.skipIf(!hasChromium)('stored cross-site scripting: payloads in every te
     expect(checked).toEqual(expect.arrayContaining(['GET /actions/export.csv', 'GET /governance/challenges.csv']));
     const text = await (await people.get(PEOPLE[0])!.context.request.get(downloads.get('GET /actions/export.csv')!.url)).text();
     expect(text, 'a planted formula appears, disarmed').toContain(`'${PAYLOADS.formulaAt}`);
+
+    const xlsx = downloads.get('GET /dashboard/export.xlsx');
+    expect(xlsx, 'the dashboard\'s workbook linked').toBeDefined();
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await (await people.get(xlsx!.email)!.context.request.get(xlsx!.url)).body() as unknown as ArrayBuffer);
+    const formulas: string[] = [];
+    workbook.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => {
+      if (cell.formula || (typeof cell.value === 'string' && formulaCells(`"${cell.value.replace(/"/g, '""')}"`).length > 0)) formulas.push(`${sheet.name}!${cell.address}: ${String(cell.value)}`);
+    })));
+    expect(formulas, 'workbook cells a spreadsheet would run').toEqual([]);
   });
 
   it('opens the annual report\'s HTML download with nothing run', async () => {
