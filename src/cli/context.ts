@@ -2,10 +2,11 @@ import os from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { createDb, DatabaseInUse, type DbHandle } from '../db/create-db';
 import { migrateToLatest } from '../db/migrate';
+import { closeInterruptedImports } from '../features/returns/import-run';
 import { isIsoDate } from '../domain/calendar';
 import { recordAudit } from '../platform/audit';
 import { ConfigError, loadConfig } from '../platform/config';
-import { ValidationFailed } from '../platform/errors';
+import { ValidationFailed, databaseTrouble } from '../platform/errors';
 
 /** Exit codes every command keeps: 0 done, 1 input rejected, 2 usage or unreadable input. */
 export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
@@ -52,7 +53,11 @@ export function processContext(): CliContext {
       const config = loadConfig();
       const handle = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
       try {
-        if (opts.migrate !== false) await migrateToLatest(handle.db);
+        if (opts.migrate !== false) {
+          await migrateToLatest(handle.db);
+          const interrupted = await closeInterruptedImports(handle.db);
+          if (interrupted.length) process.stderr.write(`Imports cut off before they finished, now recorded as failed (nothing of them was loaded): ${interrupted.join(', ')}\n`);
+        }
         return await fn(handle);
       } finally {
         await handle.close();
@@ -104,6 +109,15 @@ export async function run(program: Command, argv: string[], ctx: CliContext): Pr
     if (err instanceof UsageError || err instanceof ConfigError || err instanceof DatabaseInUse) {
       ctx.error(`Error: ${err.message}`);
       return EXIT.usage;
+    }
+    const trouble = databaseTrouble(err);
+    if (trouble === 'disk_full') {
+      ctx.error(`Error: the disk that holds the database is full (${(err as Error).message}). What this command was doing has not been saved: free some space, then run it again.`);
+      return EXIT.rejected;
+    }
+    if (trouble === 'unavailable') {
+      ctx.error(`Error: the database cannot be reached (${(err as Error).message}). Check that it is running, then run the command again.`);
+      return EXIT.rejected;
     }
     ctx.error(`Error: ${(err as Error).message}`);
     return EXIT.rejected;

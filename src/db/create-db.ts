@@ -64,9 +64,16 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
     const pool = new pg.Pool({
       connectionString: url,
       max: 10,
+      // A server that does not answer (down, restarting, unreachable) fails the request within seconds rather than holding it.
+      connectionTimeoutMillis: 5_000,
       types: { getTypeParser: ((oid: number, format?: string) =>
         (typeParsers as Record<number, (v: string) => unknown>)[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
     });
+    // A connection the server ends (a restart, an administrator) is an 'error' event: unheard, it would end the process.
+    // Idle in the pool, the pool hears it and drops the connection. Taken out by a request between two statements, the
+    // connection hears it itself: the request's next statement then fails (a 503), and the pool drops it on its return.
+    pool.on('error', (err) => console.error(`A database connection was closed: ${err.message}`));
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const safe = new URL(url);
     return { db, dialect: 'postgres', describe: `PostgreSQL at ${safe.host}${safe.pathname}`, close: () => db.destroy() };

@@ -30,6 +30,14 @@ export type Mailer = {
    * An address or subject that could smuggle in headers is refused with `EmailRefused` and nothing is written.
    */
   send(db: Db, email: Email): Promise<SentEmail>;
+  /**
+   * Writes the email to the outbox only, unsent: inside the transaction of the work it tells of, so that
+   * the two commit together. `sendQueued` sends it after the commit; should the process end first, the
+   * retry round sends it. Refuses as `send` does.
+   */
+  queue(db: Db, email: Email): Promise<string>;
+  /** Sends emails written by `queue`, each unless another process has taken it since. */
+  sendQueued(db: Db, ids: string[]): Promise<void>;
   /** Sends again each email that has not gone and whose wait is over; says how many went and how many failed again. */
   retryUnsent(db: Db, now: Date): Promise<{ sent: number; failed: number }>;
 };
@@ -105,6 +113,26 @@ export function createMailer(opts: {
       }).returning(['id', 'to_address', 'subject', 'body', 'attachments']).executeTakeFirstOrThrow();
       if (!transport) return { id: row.id, status: 'queued' };
       return { id: row.id, status: await deliver(db, row) };
+    },
+
+    async queue(db, email) {
+      refuseUnsafe(email);
+      const row = await db.insertInto('email_outbox').values({
+        partnership_id: email.partnershipId ?? null, to_address: email.to, subject: email.subject, body: email.body,
+        record_type: email.record?.type ?? null, record_id: email.record?.id ?? null,
+        attachments: email.attachments?.length ? JSON.stringify(email.attachments) : null,
+      }).returning('id').executeTakeFirstOrThrow();
+      return row.id;
+    },
+
+    async sendQueued(db, ids) {
+      if (!transport || ids.length === 0) return;
+      for (const id of ids) {
+        const claimed = await db.updateTable('email_outbox').set({ attempts: 1, last_attempt_at: now() })
+          .where('id', '=', id).where('attempts', '=', 0).where('status', '=', 'queued')
+          .returning(['id', 'to_address', 'subject', 'body', 'attachments']).executeTakeFirst();
+        if (claimed) await deliver(db, claimed);
+      }
     },
 
     async retryUnsent(db, at) {

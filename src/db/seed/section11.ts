@@ -60,7 +60,9 @@ const PREVIOUS: Record<string, AgencyPlan> = {
 };
 
 /** No email leaves a seed: the agencies were told at the time. */
-const quiet: Mailer = { sends: false, send: async () => ({ id: '', status: 'queued' }), retryUnsent: async () => ({ sent: 0, failed: 0 }) };
+const quiet: Mailer = {
+  sends: false, send: async () => ({ id: '', status: 'queued' }), queue: async () => '', sendQueued: async () => undefined, retryUnsent: async () => ({ sent: 0, failed: 0 }),
+};
 
 const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const at = (date: string, hour = 10) => new Date(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);

@@ -82,14 +82,58 @@ export function counting(file: ReturnFile, progress: Progress) {
   return { stream, record: () => progress(bytes, ++records) };
 }
 
+/** The advisory lock a run's process holds while it works, keyed by the run: see closeInterruptedImports. */
+const RUN_LOCK = 7_214_002;
+
+/**
+ * On a server, the run's own connection holds the run's lock until it ends: a process killed mid-way loses
+ * its connection and so the lock. PGlite needs none: one process at a time has the data directory.
+ */
+async function holdingRunLock<T>(db: Db, runId: string, work: () => Promise<T>): Promise<T> {
+  if (!db.getExecutor().adapter.supportsMultipleConnections) return work();
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${RUN_LOCK}, hashtext(${runId}))`.execute(conn);
+    try {
+      return await work();
+    } finally {
+      await sql`select pg_advisory_unlock(${RUN_LOCK}, hashtext(${runId}))`.execute(conn).catch(() => undefined);
+    }
+  });
+}
+
+export const INTERRUPTED = 'The import stopped before it finished (the program doing it ended): nothing of it was loaded. Import the return again.';
+
+/**
+ * Runs still marked running whose process has gone (killed, or the machine stopped, mid-import) are
+ * recorded as failed and their findings removed: their load never committed, so nothing else of them
+ * exists. A run whose process is alive holds its lock and is left alone. Called as the server starts
+ * and as a command opens the database; says which runs it closed.
+ */
+export async function closeInterruptedImports(db: Db): Promise<string[]> {
+  return db.transaction().execute(async (tx) => {
+    const { rows } = await sql<{ id: string }>`select id from import_run
+      where outcome = 'running' and pg_try_advisory_xact_lock(${RUN_LOCK}, hashtext(id::text))`.execute(tx);
+    const ids = rows.map((r) => r.id);
+    if (ids.length === 0) return ids;
+    await tx.deleteFrom('validation_issue').where('import_run_id', 'in', ids).execute();
+    await tx.updateTable('import_run').set({ outcome: 'failed', error: INTERRUPTED, finished_at: new Date() }).where('id', 'in', ids).execute();
+    return ids;
+  });
+}
+
 export async function runImport(db: Db, importer: ReturnImporter, input: RunImportInput): Promise<ImportOutcome> {
+  // The id is chosen here so that the run's lock is held before its row exists.
+  const runId = crypto.randomUUID();
+  return holdingRunLock(db, runId, () => importRun(db, importer, input, runId));
+}
+
+async function importRun(db: Db, importer: ReturnImporter, input: RunImportInput, runId: string): Promise<ImportOutcome> {
   const bytesTotal = input.files.reduce((n, f) => n + f.size, 0);
-  const run = await db.insertInto('import_run').values({
-    partnership_id: input.partnershipId, kind: importer.kind, file_name: input.files.map((f) => f.name).join(', '), file_hash: 'pending',
+  await db.insertInto('import_run').values({
+    id: runId, partnership_id: input.partnershipId, kind: importer.kind, file_name: input.files.map((f) => f.name).join(', '), file_hash: 'pending',
     outcome: 'running', imported_by: input.importedBy, started_at: new Date(), strict: input.strict ?? false,
     progress: JSON.stringify({ phase: 'checking', bytesRead: 0, bytesTotal, records: 0 }),
-  }).returning('id').executeTakeFirstOrThrow();
-  const runId = run.id;
+  }).execute();
   input.onStarted?.(runId);
 
   const finish = (values: Record<string, unknown>) =>

@@ -1,11 +1,13 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../../db/create-db';
 import type { BookingStatus, CourseDelivery, SessionStatus } from '../../db/schema-training';
 import { CalendarRangeError, workingDaysBetween } from '../../domain/calendar';
 import { londonParts } from '../../domain/london';
+import { appendAudit, type AuditEntry } from '../../platform/audit';
+import type { Database } from '../../db/schema';
 import type { Email } from '../../platform/email';
 import { NotFound, ValidationFailed, type FieldError } from '../../platform/errors';
-import { sendAll, trainingEmail, whenText, type MailPerson, type MailSession, type TrainingMail } from './training-emails';
+import { queueAll, sendAll, trainingEmail, whenText, type MailPerson, type MailSession, type TrainingMail } from './training-emails';
 import { findCourse, isPast, isUuid, parseSession, partnershipTrainers, trainingSettings, type SessionForm } from './training.service';
 
 /**
@@ -13,8 +15,8 @@ import { findCourse, isPast, isUuid, parseSession, partnershipTrainers, training
  * place that frees given to the first person waiting. Every change to a session's bookings happens in a
  * transaction that first locks the session's row, so two people taking the last place at once are served
  * one after the other and only one gets it; the partial unique index on (session, person) refuses a second
- * live booking whatever happens. Emails go after the transaction commits, so a slow mail server never
- * holds the lock.
+ * live booking whatever happens. Emails are sent after the transaction commits, so a slow mail server
+ * never holds the lock (a booking writes its email to the outbox within it).
  */
 
 /** A booking refused for a reason the person can act on: shown on the session's page. */
@@ -88,8 +90,15 @@ async function mailContext(db: Db, partnershipId: number, sessionId: string, boo
 
 export type BookOutcome = { bookingId: string; status: 'confirmed' | 'waiting'; position: number | null };
 
-export async function bookPlace(db: Db, mail: TrainingMail, partnershipId: number, sessionId: string, userId: number, now: Date): Promise<BookOutcome> {
+/**
+ * Books a place, or a place on the waiting list. The booking, its email in the outbox and its audit entry
+ * (made by `audit` from the outcome) commit together: a process that stops part-way leaves all or none.
+ * The email is sent once they have committed.
+ */
+export async function bookPlace(db: Db, mail: TrainingMail, partnershipId: number, sessionId: string, userId: number, now: Date,
+  audit?: (outcome: BookOutcome) => AuditEntry): Promise<BookOutcome> {
   let outcome: BookOutcome;
+  let emails: string[] = [];
   try {
     outcome = await db.transaction().execute(async (tx) => {
       const s = await lockSession(tx, partnershipId, sessionId);
@@ -111,15 +120,18 @@ export async function bookPlace(db: Db, mail: TrainingMail, partnershipId: numbe
         partnership_id: partnershipId, session_id: s.id, user_id: userId, status, booked_at: bookedAt, confirmed_at: status === 'confirmed' ? now : null,
       }).returning('id').executeTakeFirstOrThrow();
       // The newest booking of the session: last in the queue.
-      return { bookingId: row.id, status, position: status === 'waiting' ? Number(seen!.waiting) + 1 : null };
+      const out: BookOutcome = { bookingId: row.id, status, position: status === 'waiting' ? Number(seen!.waiting) + 1 : null };
+      const { session, people } = await mailContext(tx, partnershipId, sessionId, [out.bookingId]);
+      emails = await queueAll(tx, mail, [trainingEmail(mail, out.status, session, people.get(out.bookingId)!, now, { position: out.position ?? undefined })]);
+      if (audit) await appendAudit(tx as Transaction<Database>, [audit(out)]);
+      return out;
     });
   } catch (err) {
     // The partial unique index: a second live booking of the same person, however it got past the check.
     if ((err as { code?: string }).code === '23505') throw new BookingRefused('You are already booked on this session');
     throw err;
   }
-  const { session, people } = await mailContext(db, partnershipId, sessionId, [outcome.bookingId]);
-  await sendAll(db, mail, [trainingEmail(mail, outcome.status, session, people.get(outcome.bookingId)!, now, { position: outcome.position ?? undefined })]);
+  await mail.mailer.sendQueued(db, emails);
   return outcome;
 }
 

@@ -106,6 +106,19 @@ export function trainingEmail(ctx: TrainingMail, kind: TrainingEmailKind, s: Mai
 }
 
 /** Sends each email; an address the mailer refuses is skipped, as the person cannot be emailed. Says how many went to the outbox. */
+/** Writes the emails to the outbox within the caller's transaction (see Mailer.queue); says their ids, those refused left out. */
+export async function queueAll(tx: Db, ctx: TrainingMail, emails: Email[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const e of emails) {
+    try {
+      ids.push(await ctx.mailer.queue(tx, e));
+    } catch (err) {
+      if (!(err instanceof EmailRefused)) throw err;
+    }
+  }
+  return ids;
+}
+
 export async function sendAll(db: Db, ctx: TrainingMail, emails: Email[]): Promise<number> {
   let written = 0;
   for (const e of emails) {

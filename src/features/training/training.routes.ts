@@ -120,9 +120,10 @@ export async function trainingRoutes(app: FastifyInstance, deps: AppDeps) {
   app.post('/training/sessions/:id/book', { config: { access: 'training.book' } }, async (req, reply) => {
     const session = await findSession(db, pid(req), idOf(req));
     try {
-      const out = await bookPlace(db, mail, pid(req), session.id, me(req).id, now());
-      await req.audit({ action: out.status === 'confirmed' ? 'booking.create' : 'booking.wait', recordType: 'booking', recordId: out.bookingId,
-        detail: { session: session.id, status: out.status, position: out.position } });
+      // The audit entry commits with the booking.
+      const out = await bookPlace(db, mail, pid(req), session.id, me(req).id, now(), (o) => req.auditEntry({
+        action: o.status === 'confirmed' ? 'booking.create' : 'booking.wait', recordType: 'booking', recordId: o.bookingId,
+        detail: { session: session.id, status: o.status, position: o.position } }));
       reply.flash(out.status === 'confirmed'
         ? 'Your place is booked. We have emailed you a confirmation with a calendar invitation.'
         : `The session is full: you are number ${out.position} on the waiting list. We will email you if a place comes free.`);
