@@ -70,6 +70,15 @@ describe.each(dialects())('programme planner (%s)', (dialect) => {
     expect((await (await signIn(t, 'partnership_admin@a.test')).get('/training/planner')).statusCode).toBe(403);
   });
 
+  it('links a scheduled session to a page the person can open: its management page for those who run training, else the booking page', async () => {
+    for (const [email, href] of [['agency_lead@a.test', `/training/sessions/${scheduled}`], ['business_manager@a.test', `/training/manage/sessions/${scheduled}`]] as const) {
+      const c = await signIn(t, email);
+      const links = [...(await c.get('/training/planner')).body.matchAll(/href="(\/training\/[^"]*sessions\/[^"]+)">Details/g)].map((m) => m[1]);
+      expect(links, email).toEqual([href]);
+      expect((await c.get(href)).statusCode, email).toBe(200);
+    }
+  });
+
   it('lets those who manage training plan a session by month and approximate day, checked', async () => {
     const manager = await signIn(t, 'business_manager@a.test');
     const page = await manager.get('/training/planner');

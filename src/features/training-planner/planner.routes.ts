@@ -30,7 +30,7 @@ export async function plannerRoutes(app: FastifyInstance, { db, now }: AppDeps) 
     const v = values ?? { capacity: '20' };
     const e = errors ? formErrors(errors) : undefined;
     return reply.code(errors ? 400 : 200).view('training-planner/views/planner.njk', {
-      title: 'Training programme planner', canEdit, values: v, errors: e,
+      title: 'Training programme planner', canEdit, canBook: req.scopes.has('training.book'), values: v, errors: e,
       firstLabel: monthName(months[0]!), lastLabel: monthName(months.at(-1)!),
       months: months.map((m) => ({
         month: m, label: monthName(m),
