@@ -3,7 +3,6 @@ import { ROLE_NAMES } from '../platform/permissions';
 import { isApiAccess } from '../platform/permissions';
 import { tableDigests, withoutAuditLog, type TableDigests } from '../testing/db-digest';
 import { Client, addTestPerson, createTestApp, signIn, type TestApp } from '../testing/test-app';
-import { dialects } from '../testing/test-db';
 import { routerRoutes, type RouterRoute } from './router';
 
 /**
@@ -17,12 +16,13 @@ const STATE_CHANGING = ['POST', 'PUT', 'PATCH', 'DELETE'];
 /** An address for a route: any value will do in a parameter, as the token is checked before a handler looks. */
 const addressOf = (url: string) => url.replace(/:[A-Za-z]+/g, '1').replace('*', 'x');
 
-describe.each(dialects())('routes under attack (%s)', (dialect) => {
+// PGlite only: routing, HEAD and the CSRF check come before any query, and are the same whatever database is behind them.
+describe('routes under attack (pglite)', () => {
   let t: TestApp;
   let router: RouterRoute[];
 
   beforeAll(async () => {
-    const { built, routes } = await routerRoutes(() => createTestApp(dialect));
+    const { built, routes } = await routerRoutes(() => createTestApp('pglite'));
     t = built;
     router = routes;
     // One person holding every role, so each route's handler is reached where the token is checked in it (uploads).
