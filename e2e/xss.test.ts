@@ -28,7 +28,6 @@ const NOT_VISITED: Record<string, string> = {
   'GET /sign-in/organisation/callback': 'the identity provider\'s redirect back, which needs a sign-in under way (tested in e2e/sso.test.ts)',
   'GET /register/verify': 'the link in a verification email, which needs its token',
   'GET /reviews/:id/children': 'needs both assurance.manage and child.read, which no role holds (the authorisation matrix allows no one)',
-  'GET /admin/users/requests/:requestId': 'the demo has no request for an account (made by a first sign-in through single sign-on: e2e/sso.test.ts)',
   'GET /returns/imports/:runId/progress': 'JSON polled by the import page, not a page',
   'GET /returns/imports/:runId/issues.json': 'JSON, not a page',
   'GET /training/bookings/:id/certificate.pdf': 'a PDF',
