@@ -8,6 +8,8 @@ export default defineConfig({
     // Two cores: more workers only add PGlite start-ups that compete for them.
     maxWorkers: 2,
     env: { NODE_ENV: 'test' },
+    // A directory for the run, where databases made once (a migrated one, the seeded demo) are kept for every file.
+    globalSetup: ['./src/testing/global-setup.ts'],
     reporters: ['default', './src/testing/summary-reporter.ts'],
   },
 });

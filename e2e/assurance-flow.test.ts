@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
 import { addWorkingDays } from '../src/domain/calendar';
 import { londonParts } from '../src/domain/london';
-import { seedDemo } from '../src/db/seed/demo';
 import { loadConfig } from '../src/platform/config';
-import { createTestDb, type TestDb } from '../src/testing/test-db';
-import { expectAccessible, fillDate, hasChromium, heading, launchBrowser, Person, signIn } from './support';
+import type { TestDb } from '../src/testing/test-db';
+import { demoDatabase, expectAccessible, fillDate, hasChromium, heading, launchBrowser, Person, signIn } from './support';
 
 /*
  * From a serious incident to an action completed with evidence, by the two people who share it: the
@@ -29,8 +28,7 @@ describe.skipIf(!hasChromium)('learning and assurance: a rapid review to an acti
   let baseUrl: string;
 
   beforeAll(async () => {
-    db = await createTestDb('pglite');
-    await seedDemo(db.db, { children: 40 });
+    db = await demoDatabase();
     app = await buildApp({ db: db.db, config: loadConfig({ NODE_ENV: 'test' }) });
     baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await launchBrowser();

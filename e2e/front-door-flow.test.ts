@@ -1,11 +1,10 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
-import { seedDemo } from '../src/db/seed/demo';
 import { loadConfig } from '../src/platform/config';
 import { startTestSmtp, type TestSmtp } from '../src/testing/smtp';
-import { createTestDb, type TestDb } from '../src/testing/test-db';
-import { expectAccessible, hasChromium, heading, launchBrowser, Person, signIn } from './support';
+import type { TestDb } from '../src/testing/test-db';
+import { demoDatabase, expectAccessible, hasChromium, heading, launchBrowser, Person, signIn } from './support';
 
 /*
  * One enquiry from contact to decision, by the three people who share it: a social worker at the front
@@ -27,8 +26,7 @@ describe.skipIf(!hasChromium)('the front door and the MASH, three people and one
 
   beforeAll(async () => {
     smtp = await startTestSmtp();
-    db = await createTestDb('pglite');
-    await seedDemo(db.db, { children: 40 });
+    db = await demoDatabase();
     app = await buildApp({ db: db.db, config: loadConfig({ NODE_ENV: 'test', SMTP_URL: smtp.url }) });
     baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await launchBrowser();

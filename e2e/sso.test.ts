@@ -2,11 +2,10 @@ import net from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type BeaconApp } from '../src/app';
-import { seedDemo } from '../src/db/seed/demo';
 import { loadConfig } from '../src/platform/config';
 import { startTestProvider, type TestProvider } from '../src/testing/oidc-provider';
-import { createTestDb, type TestDb } from '../src/testing/test-db';
-import { expectAccessible, hasChromium, heading, launchBrowser, Person, signIn } from './support';
+import type { TestDb } from '../src/testing/test-db';
+import { demoDatabase, expectAccessible, hasChromium, heading, launchBrowser, Person, signIn } from './support';
 
 /*
  * Single sign-on in the browser: the partnership administrator sets up the police's identity provider
@@ -44,8 +43,7 @@ describe.skipIf(!hasChromium)('single sign-on with a partner agency’s identity
         { sub: 'lead', email: 'safeguarding.lead@nep.police.uk', email_verified: true, name: 'DI Claire Hughes' },
       ],
     });
-    db = await createTestDb('pglite');
-    await seedDemo(db.db, { children: 20 });
+    db = await demoDatabase();
     app = await buildApp({ db: db.db, config: loadConfig({ NODE_ENV: 'test', TRUST_PROXY: 'true', PUBLIC_URL: baseUrl }) });
     await app.listen({ port, host: '127.0.0.1' });
     browser = await launchBrowser();

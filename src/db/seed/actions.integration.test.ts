@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer } from '../../platform/email';
-import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
+import { CHECKED_DEMO, createDemoTestDb, type DemoTestDb } from '../../testing/demo-db';
+import { seedDialects } from '../../testing/test-db';
 import { remindActions } from '../../features/actions/reminders.service';
 import { actionSummary, listActions } from '../../features/actions/tracker.service';
-import { seedDemo } from './demo';
 
 describe.each(seedDialects())('the demo’s action tracker (%s)', (dialect) => {
-  let t: TestDb;
-  beforeAll(async () => { t = await createTestDb(dialect); });
+  let t: DemoTestDb;
+  beforeAll(async () => { t = await createDemoTestDb(dialect, CHECKED_DEMO); });
   afterAll(async () => { await t?.close(); });
 
   it('has actions in every state with months of progress, and overdue ones for the reminders', async () => {
-    const today = '2026-11-24';
-    const { partnershipId } = await seedDemo(t.db, { children: 60, today });
+    const { today } = CHECKED_DEMO;
+    const { partnershipId } = t.demo;
     const tracker = await listActions(t.db, partnershipId, {}, today);
     expect(tracker.counts.red).toBeGreaterThanOrEqual(3);
     for (const rag of ['amber', 'green', 'blue', 'none'] as const) expect(tracker.counts[rag]).toBeGreaterThan(0);

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWritten } from '../../domain/annual-report';
-import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
-import { seedDemo } from './demo';
+import { CHECKED_DEMO, createDemoTestDb, type DemoTestDb } from '../../testing/demo-db';
+import { seedDialects } from '../../testing/test-db';
 
 describe.each(seedDialects())('demo seed: the annual reports (%s)', (dialect) => {
-  let t: TestDb;
+  let t: DemoTestDb;
   let partnershipId: number;
   beforeAll(async () => {
-    t = await createTestDb(dialect);
-    partnershipId = (await seedDemo(t.db, { children: 40, today: '2026-11-24' })).partnershipId;
+    t = await createDemoTestDb(dialect, CHECKED_DEMO);
+    ({ partnershipId } = t.demo);
   });
   afterAll(async () => { await t?.close(); });
 

@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
+import { CHECKED_DEMO, createDemoTestDb, type DemoTestDb } from '../../testing/demo-db';
+import { seedDialects } from '../../testing/test-db';
 import { findTheme, roundsOf } from '../../features/audits/programme.service';
 import { auditSummary, themeGrades } from '../../features/audits/results.service';
 import { casesOf, sectionsOf } from '../../features/audits/rounds.service';
-import { seedDemo } from './demo';
 
 describe.each(seedDialects())('the demo’s multi-agency audits (%s)', (dialect) => {
-  let t: TestDb;
-  beforeAll(async () => { t = await createTestDb(dialect); });
+  let t: DemoTestDb;
+  beforeAll(async () => { t = await createDemoTestDb(dialect, CHECKED_DEMO); });
   afterAll(async () => { await t?.close(); });
 
   it('has neglect audited every four months with grades improving, a CSE round under way and re-referrals scheduled', async () => {
-    const today = '2026-11-24';
-    const { partnershipId } = await seedDemo(t.db, { children: 60, today });
+    const { today } = CHECKED_DEMO;
+    const { partnershipId } = t.demo;
     const rounds = await roundsOf(t.db, partnershipId);
     const neglect = rounds.filter((r) => r.theme === 'Neglect').sort((a, b) => a.plannedDate.localeCompare(b.plannedDate));
     expect(neglect.map((r) => [r.reference, r.status])).toEqual([

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
+import { CHECKED_DEMO, createDemoTestDb, type DemoTestDb } from '../../testing/demo-db';
+import { seedDialects } from '../../testing/test-db';
 import { gradesByMonth, monthLearning, monthSummary } from '../../features/front-door-quality/quality.service';
-import { seedDemo } from './demo';
 
 describe.each(seedDialects())('the demo’s front door quality assurance (%s)', (dialect) => {
-  let t: TestDb;
-  beforeAll(async () => { t = await createTestDb(dialect); });
+  let t: DemoTestDb;
+  beforeAll(async () => { t = await createDemoTestDb(dialect, CHECKED_DEMO); });
   afterAll(async () => { await t?.close(); });
 
   it('has three months of audits: the past two nearly done with grades and learning points, this month under way', async () => {
-    const { partnershipId } = await seedDemo(t.db, { children: 80, today: '2026-11-24' });
+    const { partnershipId } = t.demo;
     const [september, october, november] = await Promise.all(['2026-09', '2026-10', '2026-11'].map((m) => monthSummary(t.db, partnershipId, m)));
     for (const past of [september!, october!]) {
       const manager = past.find((s) => s.kind === 'manager')!;

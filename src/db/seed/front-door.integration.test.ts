@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
-import { seedDemo } from './demo';
+import { CHECKED_DEMO, createDemoTestDb, type DemoTestDb } from '../../testing/demo-db';
+import { seedDialects } from '../../testing/test-db';
 
 describe.each(seedDialects())('the demo front door (%s)', (dialect) => {
-  let t: TestDb;
-  beforeAll(async () => { t = await createTestDb(dialect); });
+  let t: DemoTestDb;
+  beforeAll(async () => { t = await createDemoTestDb(dialect, CHECKED_DEMO); });
   afterAll(async () => { await t?.close(); });
 
   it('has contacts awaiting a decision now (one overdue, one immediate), most decided, referrals opened, and consultation calls, the same each time', async () => {
-    const { partnershipId } = await seedDemo(t.db, { children: 80, today: '2026-11-25' });
-    const now = new Date('2026-11-25T12:00:00Z');
+    const { partnershipId } = t.demo;
+    const now = new Date(`${CHECKED_DEMO.today}T12:00:00Z`);
     const contacts = await t.db.selectFrom('front_door_contact').select(['status', 'decision', 'urgency', 'decision_due_at', 'domestic_abuse', 'source', 'referrer_told_at'])
       .where('partnership_id', '=', partnershipId).execute();
     expect(contacts.length).toBeGreaterThanOrEqual(35);

@@ -1,22 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionRag } from '../../domain/assurance';
 import { createMailer } from '../../platform/email';
-import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
+import { CHECKED_DEMO, createDemoTestDb, type DemoTestDb } from '../../testing/demo-db';
+import { seedDialects } from '../../testing/test-db';
 import { listChallenges, remindOverdueChallenges } from '../../features/governance/challenges.service';
 import { governanceSummary } from '../../features/governance/governance.service';
 import { listGroups, listMembers } from '../../features/governance/groups.service';
 import { carriedForward, findMeeting, listMeetings } from '../../features/governance/meetings.service';
-import { seedDemo } from './demo';
 
 describe.each(seedDialects())('the demo’s governance (%s)', (dialect) => {
-  let t: TestDb;
-  beforeAll(async () => { t = await createTestDb(dialect); });
+  let t: DemoTestDb;
+  beforeAll(async () => { t = await createDemoTestDb(dialect, CHECKED_DEMO); });
   afterAll(async () => { await t?.close(); });
 
   it('has chaired groups, a year of meetings with the police missing some, action logs in every state, and a challenge log', async () => {
-    const today = '2026-11-24';
+    const { today } = CHECKED_DEMO;
     const now = new Date(`${today}T12:00:00Z`);
-    const { partnershipId } = await seedDemo(t.db, { children: 60, today });
+    const { partnershipId } = t.demo;
     const groups = await listGroups(t.db, partnershipId, today, now);
     const byName = new Map(groups.map((g) => [g.name, g]));
     expect(byName.get('Executive Board')!.chairs).toEqual(['Margaret Ellison']);

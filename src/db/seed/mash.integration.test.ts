@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
-import { seedDemo } from './demo';
+import { CHECKED_DEMO, createDemoTestDb, type DemoTestDb } from '../../testing/demo-db';
+import { seedDialects } from '../../testing/test-db';
 
 describe.each(seedDialects())('the demo MASH (%s)', (dialect) => {
-  let t: TestDb;
+  let t: DemoTestDb;
   beforeAll(async () => {
-    t = await createTestDb(dialect);
-    await seedDemo(t.db, { children: 60, today: '2026-11-20' });
+    t = await createDemoTestDb(dialect, CHECKED_DEMO);
   });
   afterAll(async () => { await t?.close(); });
 
   it('has open enquiries with checks in every state, and decided ones with referrals and re-referrals', async () => {
     const p = await t.db.selectFrom('partnership').select('id').where('la_code', '=', '990').executeTakeFirstOrThrow();
-    const now = new Date('2026-11-20T12:00:00Z');
+    const now = new Date(`${CHECKED_DEMO.today}T12:00:00Z`);
     const checks = await t.db.selectFrom('agency_check as k').innerJoin('mash_enquiry as e', 'e.id', 'k.mash_enquiry_id').innerJoin('agency as a', 'a.id', 'k.agency_id')
       .select(['e.status as enquiry', 'k.status', 'k.need_to_know', 'k.escalated_at', 'k.due_at', 'a.type']).where('k.partnership_id', '=', p.id).execute();
     const open = checks.filter((c) => c.enquiry === 'open');

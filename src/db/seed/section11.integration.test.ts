@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agencyHistory, cycleComparison, distributionByCycle } from '../../features/section11/comparison.service';
-import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
-import { seedDemo } from './demo';
+import { CHECKED_DEMO, createDemoTestDb, type DemoTestDb } from '../../testing/demo-db';
+import { seedDialects } from '../../testing/test-db';
 
 describe.each(seedDialects())('the demo’s Section 11 (%s)', (dialect) => {
-  let t: TestDb;
+  let t: DemoTestDb;
   let partnershipId: number;
   beforeAll(async () => {
-    t = await createTestDb(dialect);
-    ({ partnershipId } = await seedDemo(t.db, { children: 80, today: '2026-11-24' }));
+    t = await createDemoTestDb(dialect, CHECKED_DEMO);
+    ({ partnershipId } = t.demo);
   });
   afterAll(async () => { await t?.close(); });
 

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainingSummary } from '../../features/training-reports/reports.service';
-import { createTestDb, seedDialects, type TestDb } from '../../testing/test-db';
-import { seedDemo } from './demo';
+import { CHECKED_DEMO, createDemoTestDb, type DemoTestDb } from '../../testing/demo-db';
+import { seedDialects } from '../../testing/test-db';
 
 describe.each(seedDialects())('the demo’s training records (%s)', (dialect) => {
-  let t: TestDb;
+  let t: DemoTestDb;
   let partnershipId: number;
-  const today = '2026-11-24';
+  const { today } = CHECKED_DEMO;
   beforeAll(async () => {
-    t = await createTestDb(dialect);
-    ({ partnershipId } = await seedDemo(t.db, { children: 20, today }));
+    t = await createDemoTestDb(dialect, CHECKED_DEMO);
+    ({ partnershipId } = t.demo);
   });
   afterAll(async () => { await t?.close(); });
 
