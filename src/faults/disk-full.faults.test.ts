@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeCinCensus } from '../../bench/lib/returns-data';
 import { verifyAuditChain } from '../platform/audit';
 import { tableDigests, type TableDigests } from '../testing/db-digest';
-import { Browser, beacon, envInt, freePort, killAll, pgliteDb, server, signedInPeople, tempDir, waitForHealth, withOpen, type FaultDb, type People } from './support';
+import { Browser, beacon, envInt, freePort, killAll, pgliteDb, server, signedInPeople, tempDir, waitFor, waitForHealth, withOpen, type FaultDb, type People } from './support';
 
 /**
  * The embedded database's disk full: its data directory on a small tmpfs, filled to the last byte. A large
@@ -110,7 +110,8 @@ describe.skipIf(notRoot)(`the embedded database's disk full${notRoot ? ` (skippe
     const refused = await browser.post(`/training/sessions/${sessionId}/book`);
     expect(refused.status).toBe(503);
     expect(refused.body).toMatch(/the disk that holds its database is full/);
-    expect(proc.output()).toMatch(/the database’s disk is full/);
+    // The log is written as the page goes out: give it a moment to arrive.
+    await waitFor('the log to say the disk is full', () => /the database’s disk is full/.test(proc.output()), { timeoutMs: 10_000 });
     freeDisk();
 
     const booked = await browser.post(`/training/sessions/${sessionId}/book`);

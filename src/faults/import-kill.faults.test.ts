@@ -42,17 +42,25 @@ afterAll(async () => {
 
 /**
  * Where the import has got to: checking, from its progress bar (drawn on the terminal `script` gives it);
- * loading, from how far it has read the file again once checking is (nearly) through (the bar is only redrawn
- * between statements, and an embedded database's statements keep the process busy until the end).
+ * loading, from how far it has read the file in its second pass, seen as its place in the file falling back
+ * (the bar cannot tell: it is redrawn only between statements, and an embedded database's statements keep
+ * the process busy, so a pass may end, or the load begin, with no drawing).
  */
-function reached(p: Proc, phase: 'checking' | 'loading', file: string): string | null {
-  const bars = [...p.output().matchAll(/Checking \[[^\]]*\] (\d+)%/g)].map((m) => Number(m[1]));
-  const checked = bars.at(-1) ?? 0;
-  if (phase === 'checking') return checked >= 20 && checked < 90 ? `checking at ${checked}%` : null;
-  if (checked < 95) return null;
-  const at = p.readingAt(file);
+function watcher(file: string) {
   const size = fs.statSync(file).size;
-  return at !== null && at > 0.3 * size && at < 0.9 * size ? `loading at ${Math.round((100 * at) / size)}% of the file` : null;
+  let furthest = 0;
+  let secondPass = false;
+  return (p: Proc, phase: 'checking' | 'loading'): string | null => {
+    if (phase === 'checking') {
+      const checked = Number([...p.output().matchAll(/Checking \[[^\]]*\] (\d+)%/g)].at(-1)?.[1] ?? 0);
+      return checked >= 20 && checked < 90 && !/Loading \[/.test(p.output()) ? `checking at ${checked}%` : null;
+    }
+    const at = p.readingAt(file);
+    if (at === null) return null;
+    if (at < furthest - 0.3 * size) secondPass = true;
+    furthest = Math.max(furthest, at);
+    return secondPass && at > 0.3 * size && at < 0.9 * size ? `loading at ${Math.round((100 * at) / size)}% of the file` : null;
+  };
 }
 
 const fileOf = (file: string): ReturnFile => ({ name: path.basename(file), size: fs.statSync(file).size, open: () => fs.createReadStream(file) });
@@ -86,14 +94,18 @@ describe.each(faultDialects())('kill -9 during an import on %s', (dialect) => {
     await db?.drop();
   });
 
-  for (const phase of ['checking', 'loading'] as const) {
+  // On a server the kill while loading proves the rest too (the lock of a dead run let go, its run closed at the next
+  // start): the kill while checking runs there only with FAULTS_FULL, to keep CI short.
+  const phases = dialect === 'pglite' || process.env.FAULTS_FULL ? ['checking', 'loading'] as const : ['loading'] as const;
+  for (const phase of phases) {
     it(`is killed while ${phase} the census`, async () => {
       const started = Date.now();
       const p = beacon(['import', 'cin', big], db.env, { tty: true });
+      const reached = watcher(big);
       const at = await waitFor(`the import to be ${phase}`, () => {
         const exit = p.exitInfo();
         if (exit) throw new Error(`the import ended (${exit.code}) before it could be killed ${phase}: raise FAULTS_IMPORT_CHILDREN\n${p.output().slice(-2000)}`);
-        return reached(p, phase, big);
+        return reached(p, phase);
       }, { timeoutMs: 90_000, intervalMs: 5, detail: () => p.output().slice(-2000) });
       await p.kill9();
       expect(p.exitInfo()?.signal ?? p.exitInfo()?.code).not.toBe(0);
@@ -106,9 +118,11 @@ describe.each(faultDialects())('kill -9 during an import on %s', (dialect) => {
       expect(withoutRuns(await tableDigests(h))).toEqual(before);
       const runs = await h.selectFrom('import_run').selectAll().orderBy('started_at').execute();
       expect(runs.slice(0, runsBefore.length)).toEqual(runsBefore);
-      // The second import, as it opened the database, recorded the first as cut off; the second was killed before anything could.
-      expect(runs.slice(runsBefore.length).map((r) => [r.outcome, r.error])).toEqual([['failed', INTERRUPTED], ['running', null]]);
-      expect(await h.selectFrom('validation_issue').select('id').where('import_run_id', '=', runs.at(-2)!.id).execute()).toEqual([]);
+      // Each import, as it opened the database, recorded the one before as cut off; the last was killed before anything could.
+      expect(runs.slice(runsBefore.length).map((r) => [r.outcome, r.error])).toEqual([...phases.slice(1).map(() => ['failed', INTERRUPTED]), ['running', null]]);
+      for (const run of runs.slice(runsBefore.length, -1)) {
+        expect(await h.selectFrom('validation_issue').select('id').where('import_run_id', '=', run.id).execute()).toEqual([]);
+      }
       expect((await verifyAuditChain(h)).ok).toBe(true);
     });
   });
@@ -120,8 +134,8 @@ describe.each(faultDialects())('kill -9 during an import on %s', (dialect) => {
     expect(JSON.parse(again.output.slice(again.output.indexOf('{'))).outcome).toBe('succeeded');
     await withOpen(db, async (h) => {
       const runs = await h.selectFrom('import_run').selectAll().orderBy('started_at').execute();
-      expect(runs.map((r) => r.outcome)).toEqual([...runsBefore.map(() => 'succeeded'), 'failed', 'failed', 'succeeded']);
-      expect(runs.slice(runsBefore.length, -1).map((r) => r.error)).toEqual([INTERRUPTED, INTERRUPTED]);
+      expect(runs.map((r) => r.outcome)).toEqual([...runsBefore.map(() => 'succeeded'), ...phases.map(() => 'failed'), 'succeeded']);
+      expect(runs.slice(runsBefore.length, -1).map((r) => r.error)).toEqual(phases.map(() => INTERRUPTED));
       const findings = await h.selectFrom('validation_issue').select('import_run_id').distinct().execute();
       expect(findings.every((f) => runs.some((r) => r.id === f.import_run_id && r.outcome === 'succeeded'))).toBe(true);
       const children = await h.selectFrom('child').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow();
