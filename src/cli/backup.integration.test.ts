@@ -11,6 +11,7 @@ import { seedDemo } from '../db/seed/demo';
 import { addPartnership } from '../features/partnerships/partnerships.service';
 import { recordAudit } from '../platform/audit';
 import { runCli } from '../testing/cli';
+import { createDemoTestDb } from '../testing/demo-db';
 import { tableDigests, withoutAuditLog } from '../testing/db-digest';
 import { seedFixture } from '../testing/test-app';
 import { createTestDb, dialects, type Dialect, type TestDb } from '../testing/test-db';
@@ -128,8 +129,8 @@ describe.each(dialects())('beacon restore into %s', (target) => {
   const cli = (args: string[], stdin = '') => cliOn(dst.db, target)(args, stdin);
 
   beforeAll(async () => {
-    const src = await createTestDb('pglite');
-    await seedDemo(src.db, { children: 40, today: '2026-06-15' });
+    // The same small demo for each target, seeded once.
+    const src = await createDemoTestDb('pglite', { children: 40, today: '2026-06-15' });
     good = path.join(dir, `small-${target}.beacon`);
     expect((await cliOn(src.db, 'pglite')(['backup', '--out', good])).code).toBe(0);
     await src.close();
