@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import { generate } from 'otplib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { buildApp, type BeaconApp } from '../src/app';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS } from '../src/db/seed/demo';
 import { loadConfig } from '../src/platform/config';
@@ -34,6 +34,41 @@ export async function startServer(): Promise<Server> {
   const app = await buildApp({ db: db.db, config: loadConfig({ NODE_ENV: 'test', TRUST_PROXY: 'true' }) });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, db, baseUrl: address, close: async () => { await app.close(); await db.close(); } };
+}
+
+/**
+ * A file's tests of the app in a browser (call it inside the describe): one server and one browser for them all,
+ * and each test's people, after whom nothing their pages loaded may have been refused by the
+ * Content-Security-Policy and no script on them may have thrown. (Console errors for 4xx answers are expected.)
+ */
+export function browserTests(): { person: () => Promise<Person>; demoDb: () => TestDb['db'] } {
+  let server: Server;
+  let browser: Browser;
+  const people: Person[] = [];
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (checkedPages.length) console.info(`axe (WCAG 2.x A/AA) checked ${checkedPages.length} pages: ${checkedPages.join(', ')}`);
+  });
+  afterEach(async () => {
+    const all = people.splice(0);
+    const refused = all.flatMap((p) => p.cspErrors());
+    const thrown = all.flatMap((p) => p.pageErrors);
+    await Promise.all(all.map((p) => p.close()));
+    expect(refused, `Content-Security-Policy console errors:\n${refused.join('\n')}`).toEqual([]);
+    expect(thrown, `Uncaught script errors:\n${thrown.join('\n')}`).toEqual([]);
+  });
+  return {
+    person: async () => {
+      const p = await Person.open(browser, server.baseUrl);
+      people.push(p);
+      return p;
+    },
+    demoDb: () => server.db.db,
+  };
 }
 
 export async function launchBrowser(): Promise<Browser> {
@@ -135,4 +170,34 @@ export async function fillDate(page: Page, group: string, date: string) {
   await fieldset.getByLabel('Day').fill(String(Number(day)));
   await fieldset.getByLabel('Month').fill(String(Number(month)));
   await fieldset.getByLabel('Year').fill(year!);
+}
+
+function hasFocus(locator: Locator): Promise<boolean> {
+  return locator.evaluate((el) => el === el.ownerDocument.activeElement);
+}
+
+/** The GOV.UK error summary: shown, focused, and each of its links leads to a field on the page. */
+export async function expectErrorSummary(page: Page, messages: string[]) {
+  const summary = page.locator('.govuk-error-summary');
+  await summary.waitFor();
+  expect(await page.title()).toMatch(/^Error: /);
+  expect(await summary.locator('.govuk-error-summary__title').textContent()).toContain('There is a problem');
+  const links = summary.locator('.govuk-error-summary__list a');
+  expect((await links.allTextContents()).map((t) => t.trim())).toEqual(messages);
+  // GOV.UK Frontend moves focus to the summary so screen reader users hear it first.
+  await expect.poll(() => hasFocus(summary), { message: 'focus on the error summary' }).toBe(true);
+  for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+    expect(href, 'error summary link').toMatch(/^#/);
+    expect(await page.locator(href!).count(), `the field ${href} the error summary links to`).toBe(1);
+  }
+  // Each field with an error shows its message beside it too.
+  for (const message of messages) {
+    expect(await page.locator('.govuk-error-message', { hasText: message }).count(), `inline error "${message}"`).toBeGreaterThan(0);
+  }
+}
+
+/** Follows an error summary link and checks the field it names now has focus. */
+export async function followErrorLink(page: Page, message: string, fieldId: string) {
+  await page.locator('.govuk-error-summary__list a', { hasText: message }).click();
+  await expect.poll(() => hasFocus(page.locator(`#${fieldId}`)), { message: `focus on #${fieldId}` }).toBe(true);
 }
