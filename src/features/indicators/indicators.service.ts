@@ -205,7 +205,7 @@ const GROUPS: Group[] = [
                count(*) filter (where r.referral_nfa)::int as referrals_nfa,
                count(*) filter (where r.re)::int as re_referrals
         from (select r.referral_nfa, exists (
-                select 1 from referral r2 where r2.child_id = r.child_id
+                select 1 from referral r2 where r2.partnership_id = r.partnership_id and r2.child_id = r.child_id
                   and r2.referral_date < r.referral_date and r2.referral_date >= (r.referral_date - interval '1 year')::date) as re
               from referral r where r.partnership_id = ${p} and r.referral_date between b.f and b.t) r) x`),
   },
@@ -231,7 +231,7 @@ const GROUPS: Group[] = [
       const { minFrom, maxTo } = span(buckets);
       return rowsOf(db, sql<RawRow>`with ${bucketsCte(buckets)},
         a as materialized (select a.authorisation_date as d, r.child_id, '11A' = any(a.factors) as cse, '24A' = any(a.factors) as cce
-          from assessment a join referral r on r.id = a.referral_id
+          from assessment a join referral r on r.partnership_id = a.partnership_id and r.id = a.referral_id
           where a.partnership_id = ${p} and a.authorisation_date between ${minFrom}::date and ${maxTo}::date
             and a.factors && array['11A', '24A'])
         select b.i, count(distinct a.child_id) filter (where a.cse)::int as cse_children,
@@ -251,9 +251,9 @@ const GROUPS: Group[] = [
                count(*) filter (where wc.idx - ws.idx <= 15)::int as icpcs_within_15wd
         from (select r.child_id, c.conference_date,
                      max(coalesce(named.start_date, (select max(s.start_date) from s47_enquiry s
-                       where s.referral_id = c.referral_id and s.start_date <= c.conference_date))) as s47_start
-              from initial_conference c join referral r on r.id = c.referral_id
-              left join s47_enquiry named on named.id = c.s47_enquiry_id
+                       where s.partnership_id = c.partnership_id and s.referral_id = c.referral_id and s.start_date <= c.conference_date))) as s47_start
+              from initial_conference c join referral r on r.partnership_id = c.partnership_id and r.id = c.referral_id
+              left join s47_enquiry named on named.partnership_id = c.partnership_id and named.id = c.s47_enquiry_id
               where c.partnership_id = ${p} and c.conference_date between b.f and b.t
               group by r.child_id, c.conference_date) k
         left join working_day ws on ws.day = k.s47_start
@@ -292,7 +292,8 @@ const GROUPS: Group[] = [
     run: (db, p, buckets) => {
       const { minTo, maxTo } = span(buckets);
       return rowsOf(db, sql<RawRow>`with ${bucketsCte(buckets)},
-        e as materialized (select r.child_id, c.start_date as s, c.end_date as e from cin_plan c join referral r on r.id = c.referral_id
+        e as materialized (select r.child_id, c.start_date as s, c.end_date as e from cin_plan c
+          join referral r on r.partnership_id = c.partnership_id and r.id = c.referral_id
           where c.partnership_id = ${p} and c.start_date <= ${maxTo}::date and coalesce(c.end_date, 'infinity'::date) > ${minTo}::date),
         ${mergedSpans('open', 'e')}
         select b.i, ${openAt('open')} as cin_plans_open from b`);
@@ -305,12 +306,13 @@ const GROUPS: Group[] = [
       return rowsOf(db, sql<RawRow>`with ${bucketsCte(buckets)},
         e as materialized (select r.child_id, c.start_date as s, c.end_date as e, c.previous_plans,
             coalesce(c.latest_category, c.initial_category) = 'NEG' as neglect
-          from cp_plan c join referral r on r.id = c.referral_id
+          from cp_plan c join referral r on r.partnership_id = c.partnership_id and r.id = c.referral_id
           where c.partnership_id = ${p} and c.start_date <= ${maxTo}::date and coalesce(c.end_date, 'infinity'::date) > ${minTo}::date),
         -- A plan is a repeat when it says so, or when the child's first plan started before it: the first
         -- plans of these children only, found through their referrals.
-        firsts as (select r.child_id, min(c.start_date) as first_start from referral r join cp_plan c on c.referral_id = r.id
-          where c.partnership_id = ${p} and r.child_id in (select child_id from e) group by r.child_id),
+        firsts as (select r.child_id, min(c.start_date) as first_start from referral r
+          join cp_plan c on c.partnership_id = r.partnership_id and c.referral_id = r.id
+          where r.partnership_id = ${p} and r.child_id in (select child_id from e) group by r.child_id),
         o as (select e.child_id, e.s, e.e, e.neglect, (coalesce(e.previous_plans, 0) >= 1 or f.first_start < e.s) as repeat
           from e join firsts f on f.child_id = e.child_id)
         -- Three counts of children from one join: merging spans three times costs more than it saves here.
@@ -577,24 +579,24 @@ function membersSql(raw: Raw, p: number, from: string, to: string): RawBuilder<u
     case 'referrals': case 'referrals_nfa': case 're_referrals':
       return sql`select r.child_id, r.referral_date as d from referral r where r.partnership_id = ${p} and r.referral_date between ${from}::date and ${to}::date
         ${raw === 'referrals_nfa' ? sql`and r.referral_nfa` : sql``}
-        ${raw === 're_referrals' ? sql`and exists (select 1 from referral r2 where r2.child_id = r.child_id
+        ${raw === 're_referrals' ? sql`and exists (select 1 from referral r2 where r2.partnership_id = r.partnership_id and r2.child_id = r.child_id
           and r2.referral_date < r.referral_date and r2.referral_date >= (r.referral_date - interval '1 year')::date)` : sql``}`;
     case 'assessments_completed': case 'assessments_within_45wd': case 'cse_children': case 'cce_children':
-      return sql`select r.child_id, a.authorisation_date as d from assessment a join referral r on r.id = a.referral_id
+      return sql`select r.child_id, a.authorisation_date as d from assessment a join referral r on r.partnership_id = a.partnership_id and r.id = a.referral_id
         left join working_day wa on wa.day = a.start_date left join working_day wb on wb.day = a.authorisation_date
         where a.partnership_id = ${p} and a.authorisation_date between ${from}::date and ${to}::date
         ${raw === 'assessments_within_45wd' ? sql`and wb.idx - wa.idx <= 45` : sql``}
         ${raw === 'cse_children' ? sql`and '11A' = any(a.factors)` : raw === 'cce_children' ? sql`and '24A' = any(a.factors)` : sql``}`;
     case 's47_enquiries':
-      return sql`select r.child_id, s.start_date as d from s47_enquiry s join referral r on r.id = s.referral_id
+      return sql`select r.child_id, s.start_date as d from s47_enquiry s join referral r on r.partnership_id = s.partnership_id and r.id = s.referral_id
         where s.partnership_id = ${p} and s.start_date between ${from}::date and ${to}::date`;
     case 'icpcs': case 'icpcs_linked': case 'icpcs_within_15wd':
       return sql`select k.child_id, k.conference_date as d from (
           select r.child_id, c.conference_date,
                  max(coalesce(named.start_date, (select max(s.start_date) from s47_enquiry s
-                   where s.referral_id = c.referral_id and s.start_date <= c.conference_date))) as s47_start
-          from initial_conference c join referral r on r.id = c.referral_id
-          left join s47_enquiry named on named.id = c.s47_enquiry_id
+                   where s.partnership_id = c.partnership_id and s.referral_id = c.referral_id and s.start_date <= c.conference_date))) as s47_start
+          from initial_conference c join referral r on r.partnership_id = c.partnership_id and r.id = c.referral_id
+          left join s47_enquiry named on named.partnership_id = c.partnership_id and named.id = c.s47_enquiry_id
           where c.partnership_id = ${p} and c.conference_date between ${from}::date and ${to}::date
           group by r.child_id, c.conference_date) k
         left join working_day ws on ws.day = k.s47_start left join working_day wc on wc.day = k.conference_date
@@ -603,16 +605,17 @@ function membersSql(raw: Raw, p: number, from: string, to: string): RawBuilder<u
       return sql`select child_id, referral_date as d from referral where partnership_id = ${p} and referral_nfa is not true
         and ${open(sql`referral_date`, sql`closure_date`)}`;
     case 'cin_plans_open':
-      return sql`select r.child_id, c.start_date as d from cin_plan c join referral r on r.id = c.referral_id
+      return sql`select r.child_id, c.start_date as d from cin_plan c join referral r on r.partnership_id = c.partnership_id and r.id = c.referral_id
         where c.partnership_id = ${p} and ${open(sql`c.start_date`, sql`c.end_date`)}`;
     case 'cp_plans_open': case 'cp_plans_open_neglect': case 'cp_plans_open_repeat':
-      return sql`select r.child_id, c.start_date as d from cp_plan c join referral r on r.id = c.referral_id
+      return sql`select r.child_id, c.start_date as d from cp_plan c join referral r on r.partnership_id = c.partnership_id and r.id = c.referral_id
         where c.partnership_id = ${p} and ${open(sql`c.start_date`, sql`c.end_date`)}
         ${raw === 'cp_plans_open_neglect' ? sql`and coalesce(c.latest_category, c.initial_category) = 'NEG'` : sql``}
-        ${raw === 'cp_plans_open_repeat' ? sql`and (coalesce(c.previous_plans, 0) >= 1 or exists (select 1 from referral r2 join cp_plan c2 on c2.referral_id = r2.id
-          where r2.child_id = r.child_id and c2.start_date < c.start_date))` : sql``}`;
+        ${raw === 'cp_plans_open_repeat' ? sql`and (coalesce(c.previous_plans, 0) >= 1 or exists (select 1 from referral r2
+          join cp_plan c2 on c2.partnership_id = r2.partnership_id and c2.referral_id = r2.id
+          where r2.partnership_id = r.partnership_id and r2.child_id = r.child_id and c2.start_date < c.start_date))` : sql``}`;
     case 'cp_plans_started':
-      return sql`select r.child_id, c.start_date as d from cp_plan c join referral r on r.id = c.referral_id
+      return sql`select r.child_id, c.start_date as d from cp_plan c join referral r on r.partnership_id = c.partnership_id and r.id = c.referral_id
         where c.partnership_id = ${p} and c.start_date between ${from}::date and ${to}::date`;
     case 'cla_open': case 'cla_started':
       return sql`select child_id, start_date as d from cla_episode where partnership_id = ${p} and coalesce(legal_status, '') not in ('V3', 'V4')
