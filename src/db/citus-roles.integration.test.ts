@@ -16,7 +16,7 @@ describe('the Citus roles of docs/scaling.md', () => {
 
   it('are the schema\'s as it is now (node --import tsx scripts/citus-roles.ts rewrites them)', () => {
     const doc = fs.readFileSync(fileURLToPath(new URL('../../docs/scaling.md', import.meta.url)), 'utf8');
-    expect(withRolesTable(doc, rolesTable(tables))).toBe(doc);
+    expect(withRolesTable(doc, rolesTable(tables)), 'the table is out of date: run node --import tsx scripts/citus-roles.ts').toBe(doc);
   });
 
   it('distribute every table that holds a partnership\'s records, and say what has to change', () => {
