@@ -81,17 +81,8 @@ export function signInOrder(counts: Readonly<Record<Journey, number>>): Journey[
   return out;
 }
 
-/** A small seeded generator of numbers in [0, 1) (mulberry32): each person's pauses and choices are the same from run to run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Each person's pauses and choices are the same from run to run. */
+export { mulberry32 } from '../../src/domain/seeded-random';
 
 /** A think time in milliseconds, uniform between `min` and `max`, from `random()` in [0, 1). */
 export function thinkTime(random: () => number, minMs: number, maxMs: number): number {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isWorkingDay } from '../../src/domain/calendar';
 import { codesFor, type CodeListId } from '../../src/domain/codes';
 import { upnCheckLetter } from '../../src/domain/identifiers';
+import { mulberry32 } from '../../src/domain/seeded-random';
 
 /**
  * Synthetic statutory returns for the returns benchmark, written straight to files as they are made
@@ -59,14 +60,7 @@ function addWorking(d: number, n: number): number {
 
 /** mulberry32: small, fast and good enough to make data. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
   const chance = (p: number) => next() < p;

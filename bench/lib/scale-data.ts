@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { mulberry32 } from '../../src/domain/seeded-random';
 
 /**
  * A national-scale synthetic data set: --partnerships partnerships (England has 153 local authorities)
@@ -49,14 +50,7 @@ export type PartnershipSpec = { index: number; laCode: string; name: string; pop
 
 /** A seeded generator (mulberry32): the same data for the same seed. */
 export function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),

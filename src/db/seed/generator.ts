@@ -1,4 +1,5 @@
 import { nhsCheckDigit, upnCheckLetter } from '../../domain/identifiers';
+import { mulberry32 as prng } from '../../domain/seeded-random';
 
 /**
  * Synthetic children for the demo and for benchmarks at any size. Deterministic for a seed, so a
@@ -19,16 +20,8 @@ export type SyntheticChild = {
   locality: string;
 };
 
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the demo's records come from. */
+export { prng };
 
 const GIRLS = ['Amelia', 'Olivia', 'Isla', 'Ava', 'Mia', 'Lily', 'Freya', 'Grace', 'Ivy', 'Sophia', 'Aisha', 'Zara', 'Maya', 'Ruby', 'Evie', 'Poppy', 'Hana', 'Chloe', 'Nia', 'Layla', 'Esme', 'Willow', 'Amira', 'Daisy'];
 const BOYS = ['Oliver', 'George', 'Noah', 'Arthur', 'Leo', 'Harry', 'Oscar', 'Jack', 'Muhammad', 'Theo', 'Alfie', 'Ibrahim', 'Kai', 'Finley', 'Reuben', 'Tyler', 'Mason', 'Yusuf', 'Kofi', 'Jayden', 'Callum', 'Dylan', 'Ethan', 'Rhys'];

@@ -5,6 +5,7 @@ import type { ContactDecision, FrontDoorAuditSettings } from '../../db/schema';
 import { addMonths } from '../../domain/calendar';
 import { NotFound, ValidationFailed, type FieldError } from '../../platform/errors';
 import { londonInstant, londonParts } from '../../domain/london';
+import { mulberry32 } from '../../domain/seeded-random';
 import { settingsOf } from '../partnerships/partnerships.service';
 import {
   ANSWERS, AUDIT_KINDS, GRADES, NEEDS_LEARNING, QUESTIONS, type Answer, type AuditAnswers, type AuditKind, type Grade,
@@ -98,14 +99,8 @@ export function sample<T>(items: readonly T[], k: number, random: (n: number) =>
  * audit honest, as a manager cannot choose which of their team's decisions are looked at.
  */
 export function seededRandom(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * n);
-  };
+  const next = mulberry32(seed);
+  return (n) => Math.floor(next() * n);
 }
 
 export type SelectionOutcome = Record<AuditKind, { wanted: number; selected: number; available: number }>;
