@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { CALENDAR_RANGE } from '../domain/calendar';
-import { INDICATOR_CODES } from '../features/indicators/indicator-codes';
 import { nationalIndicators } from '../features/indicators/national';
 import { suppressIndicators, type PublishedIndicators } from '../features/indicators/suppression';
-import { type CliContext, dateArg, Rejected, UsageError, addFormat, auditCli, outputOf } from './context';
+import { type CliContext, Rejected, addFormat, auditCli, outputOf } from './context';
+import { indicatorPeriod, indicatorTable } from './indicators';
 
 const HELP = `
 Every indicator of indicators.md for the period [--from, --to] across every partnership in this
@@ -13,8 +12,6 @@ unknown while any partnership has none). --publish suppresses small numbers as f
 Exit codes: 0 done; 1 no partnership at all, or a period beyond the years whose bank holidays Beacon
 knows; 2 a malformed date, or --from after --to.`;
 
-const shown = (v: number | string | null) => (v === null ? '-' : String(v));
-
 export function nationalCommands(program: Command, ctx: CliContext) {
   addFormat(program.command('national-indicators').description('the indicators across every partnership, for the platform\'s operator')
     .requiredOption('--from <date>', 'the first day of the period, YYYY-MM-DD')
@@ -23,12 +20,7 @@ export function nationalCommands(program: Command, ctx: CliContext) {
     .addHelpText('after', HELP))
     .action(async (opts: { from: string; to: string; publish?: boolean; format?: string }) => {
       const out = outputOf(opts);
-      const from = dateArg('--from', opts.from);
-      const to = dateArg('--to', opts.to);
-      if (from > to) throw new UsageError(`--from (${from}) must not be after --to (${to})`);
-      if (to > CALENDAR_RANGE.to || from < CALENDAR_RANGE.from) {
-        throw new Rejected(`The period ${from} to ${to} is outside the years whose bank holidays Beacon knows (${CALENDAR_RANGE.from} to ${CALENDAR_RANGE.to})`);
-      }
+      const { from, to } = indicatorPeriod(opts);
       await ctx.withDb(async (h) => {
         const national = await nationalIndicators(h.db, { from, to });
         if (national.partnerships === 0) throw new Rejected('There is no partnership in this database (see: beacon partnership add)');
@@ -36,14 +28,9 @@ export function nationalCommands(program: Command, ctx: CliContext) {
         await auditCli(h, 'indicators.national', { partnershipId: null, detail: { from, to, partnerships: national.partnerships, publish: opts.publish === true } });
         const result = { from, to, partnerships: national.partnerships, withoutPopulation: national.withoutPopulation, indicators };
         ctx.print(out, result, () => {
-          const rows = INDICATOR_CODES.map((code) => [code, shown(indicators[code].value), shown(indicators[code].numerator), shown(indicators[code].denominator)]);
-          const head = ['indicator', 'value', 'numerator', 'denominator'];
-          const widths = head.map((h0, i) => Math.max(h0.length, ...rows.map((r) => r[i]!.length)));
-          const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
           const missing = national.withoutPopulation.length
             ? [`Rates unknown: no child population for ${national.withoutPopulation.join(', ')}`, ''] : [];
-          return [`All ${national.partnerships} partnerships, ${from} to ${to}${opts.publish ? ', for publication' : ''}`, '', ...missing,
-            line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+          return [`All ${national.partnerships} partnerships, ${from} to ${to}${opts.publish ? ', for publication' : ''}`, '', ...missing, indicatorTable(indicators)].join('\n');
         });
       });
     });
