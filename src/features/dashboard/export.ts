@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import type { IndicatorCode, IndicatorKind } from '../indicators/indicator-codes';
 import { RAG_TAGS } from './rag';
 import { describeRule, type Scorecard } from './scorecard';
@@ -42,7 +41,9 @@ export function scorecardCsv(card: Scorecard, meta: ExportMeta): string {
 }
 
 export async function scorecardXlsx(card: Scorecard, meta: ExportMeta): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  // Loaded when first needed: it takes half a second to load, which every start of the app would pay.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   wb.creator = 'Beacon';
   const ws = wb.addWorksheet('Scorecard');
   ws.addRow([neutralised(`${meta.partnership}: performance scorecard, ${card.period.label}`)]).font = { bold: true };

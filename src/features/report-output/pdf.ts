@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import type PDFDocument from 'pdfkit';
 import type { Block, ReportDocument, TableBlock, TextItem } from '../../domain/annual-report';
 import { standardFontText as t } from '../training-attendance/certificate';
 import { editionText, generatedText, periodText, statusText } from './wording';
@@ -216,9 +216,11 @@ class Writer {
   }
 }
 
-export function renderPdf(report: ReportDocument): Promise<Buffer> {
+export async function renderPdf(report: ReportDocument): Promise<Buffer> {
   const draft = report.status !== 'approved';
-  const doc = new PDFDocument({
+  // Loaded when first needed: every start of the app would pay a fifth of a second to load it.
+  const { default: Pdf } = await import('pdfkit');
+  const doc = new Pdf({
     size: 'A4', margin: MARGIN, bufferPages: true, pdfVersion: '1.7', tagged: true, lang: 'en-GB', displayTitle: true,
     info: {
       Title: t(report.title), Author: t(report.partnership), Subject: t(`Annual report, ${periodText(report)}`),

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/create-db';
 import { codeList, collectionYearOf } from '../../domain/codes';
@@ -31,7 +31,9 @@ const PAGE = 1000;
 
 export async function exportAnnexA(db: Db, input: AnnexAWindow & { out: Writable }): Promise<Record<string, number>> {
   const { out, ...window } = input;
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  // Loaded when first needed: it takes half a second to load, which every start of the app would pay.
+  const { default: Excel } = await import('exceljs');
+  const book = new Excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const counts: Record<string, number> = {};
   for (const spec of ANNEX_A) {
     const sheet = book.addWorksheet(`List ${spec.no}`, { views: [{ state: 'frozen', xSplit: 1, ySplit: 1 }] });

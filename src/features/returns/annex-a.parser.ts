@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { PassThrough, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { codeList, type CodeListId } from '../../domain/codes';
 import { ReturnUnreadable } from './import-run';
 
@@ -361,7 +361,9 @@ async function* worksheetsOf(stream: Readable): AsyncGenerator<{ sheet: SheetRea
     checkDirectory(zip.files);
     const found = (name: string) => zip.files.find((f) => f.path === name);
     const part = (name: string) => { const f = found(name); return f && { stream: () => unpacked(f) }; };
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' }) as unknown as ReaderInsides;
+    // Loaded when first needed: it takes half a second to load, which every start of the app would pay.
+    const { default: Excel } = await import('exceljs');
+    const reader = new Excel.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' }) as unknown as ReaderInsides;
     const rels = part('xl/_rels/workbook.xml.rels');
     const book = part('xl/workbook.xml');
     if (!rels || !book) throw new ReturnUnreadable('The file is a zip but not an Excel workbook: it has no xl/workbook.xml');

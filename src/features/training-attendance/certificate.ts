@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import { londonParts } from '../../domain/london';
 import { LEVELS, durationText } from '../training/training.service';
 
@@ -59,10 +58,12 @@ const BRAND = '#1d70b8';
  * list, in reading order), declares its language and shows its title rather than its file name, so a
  * screen reader reads it as it is laid out.
  */
-export function certificatePdf(c: Certificate, opts: { now?: Date } = {}): Promise<Buffer> {
+export async function certificatePdf(c: Certificate, opts: { now?: Date } = {}): Promise<Buffer> {
   const t = standardFontText;
   const title = `Certificate of attendance: ${t(c.course)}`;
-  const doc = new PDFDocument({
+  // Loaded when first needed: every start of the app would pay a fifth of a second to load it.
+  const { default: Pdf } = await import('pdfkit');
+  const doc = new Pdf({
     size: 'A4', layout: 'landscape', margin: 56, pdfVersion: '1.7', tagged: true, lang: 'en-GB', displayTitle: true,
     info: { Title: title, Author: t(c.partnership), Subject: `${t(c.person)}, certificate ${c.number}`, Creator: 'Beacon', CreationDate: opts.now ?? new Date() },
   });
