@@ -104,11 +104,21 @@ export function sourceDigest(...dirs: string[]): string {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (!entry.name.endsWith('.test.ts')) digest.update(path.relative(src, full)).update(fs.readFileSync(full));
+      else if (!entry.name.endsWith('.test.ts')) digest.update(path.relative(src, full)).update(readIfThere(full));
     }
   };
   for (const dir of dirs) walk(path.join(src, dir));
   return digest.digest('hex').slice(0, 16);
+}
+
+/** A file's content, or nothing for one removed since its directory was read (an editor's file saved as we look). */
+function readIfThere(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
+    throw err;
+  }
 }
 
 /** A migrated PGlite made once per run and restored for each test database: starting one and migrating it takes seconds. */
