@@ -311,7 +311,7 @@ export async function scaleBench(opts: {
     // England's figures for the last financial year, through the operator's command's own code.
     const fy = lastFinancialYear(today);
     const each: number[] = [];
-    let t = performance.now();
+    const t = performance.now();
     const national = await nationalIndicators(db, fy, { onPartnership: (p) => each.push(p.ms) });
     const nationalS = round((performance.now() - t) / 1000);
     const count = async (query: RawBuilder<{ n: string }>) => Number((await query.execute(db)).rows[0]!.n);
