@@ -98,7 +98,9 @@ describe.skipIf(!hasChromium)('Beacon in a browser', { timeout: 60_000 }, () => 
     const nav = page.getByRole('navigation');
     await nav.getByRole('link', { name: 'People', exact: true }).click();
     await heading(page, 'People and roles');
-    expect(await page.locator('table').textContent()).toContain('Sam Okoro');
+    // Officers who signed in through the police's identity provider wait above the people already here.
+    expect(await page.getByRole('table', { name: 'Waiting for approval (2)' }).textContent()).toContain('PC Jordan Reid');
+    expect(await page.getByRole('table', { name: 'people in this partnership' }).textContent()).toContain('Sam Okoro');
     await expectAccessible(page, 'admin users');
 
     await page.getByRole('button', { name: 'Add a person' }).click();

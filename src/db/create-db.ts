@@ -3,7 +3,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Kysely, PGliteDialect, PostgresDialect, type KyselyPlugin } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
-import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
@@ -34,8 +33,8 @@ const INT8_OID = 20;
 // Dates stay ISO strings (YYYY-MM-DD) as the domain uses them; bigints fit in a number here.
 export const typeParsers = { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) };
 
-/** The extensions the schema uses (name search, its indexes led by the partnership), bundled with PGlite; a server needs PostgreSQL's contrib modules. */
-export const pgliteExtensions = { pg_trgm, fuzzystrmatch, btree_gin };
+/** The extensions the schema uses (name search), bundled with PGlite; a server needs PostgreSQL's contrib modules. */
+export const pgliteExtensions = { pg_trgm, fuzzystrmatch };
 
 /**
  * PGlite runs each query inside this process, and a query waiting for it is handed its turn in a microtask:
